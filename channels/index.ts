@@ -1,0 +1,2 @@
+// The shipped channels' public surface.
+export { registerChannelFunctions, shippedChannels } from './shipped-channels.ts';
