@@ -1,0 +1,18 @@
+// The appliance's roles (interfaces.md). The server checks them on every route; the UI only hides
+// what a role cannot use.
+export const ROLES = {
+  admin: 'admin',
+  analyst: 'analyst',
+  radiologist: 'radiologist',
+  referrer: 'referrer',
+  technician: 'technician',
+} as const;
+
+export type Role = (typeof ROLES)[keyof typeof ROLES];
+
+export const ROLE_CHOICES = Object.values(ROLES).map((id) => ({ id, name: id.charAt(0).toUpperCase() + id.slice(1) }));
+
+/** Who works with channels, messages and alerts (the server's rule for /api/channels, /api/messages, /api/alerts). */
+export function worksWithChannels(role: Role | undefined): boolean {
+  return role === ROLES.admin || role === ROLES.analyst;
+}
