@@ -8,7 +8,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { startTestAppliance } from './support/test-appliance.ts';
 import type { TestAppliance } from './support/test-appliance.ts';
-import { launchBrowserWithUi, watchForProblems } from './support/browser.ts';
+import { launchBrowserWithUi, openPage } from './support/browser.ts';
 import { mllpExchange, msa, orm, startMllpPeer } from './support/mllp-peer.ts';
 import type { MllpPeer } from './support/mllp-peer.ts';
 
@@ -122,9 +122,7 @@ async function editDefinition(page: Page, change: (yaml: string) => string, befo
 }
 
 test('an analyst watches a channel, finds and resends a parked message, and edits the channel as YAML', { timeout: 420_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.setDefaultTimeout(40_000); // generous: CI machines and shared hosts can be slow
-  const problems = watchForProblems(page);
+  const { page, problems } = await openPage(browser, { width: 1400, height: 900 });
   try {
     await analystScenario(page);
   } catch (error) {
@@ -318,10 +316,8 @@ async function analystScenario(page: Page): Promise<void> {
   await eventually(async () => assert.equal((await app.fetch('/api/channels/scratch')).status, 404));
 }
 
-test('other roles see no channel, message or alert menus', { timeout: 120_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(40_000); // generous: CI machines and shared hosts can be slow
-  const problems = watchForProblems(page);
+test('other roles see no channel, message or alert menus', { timeout: 240_000 }, async () => {
+  const { page, problems } = await openPage(browser, { width: 1280, height: 800 });
   await logIn(page, 'rad1', 'radiologist-password');
   await page.getByRole('menuitem', { name: 'API tokens' }).waitFor();
   for (const name of ['Channels', 'Messages', 'Alerts']) {

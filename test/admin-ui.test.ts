@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestAppliance } from './support/test-appliance.ts';
 import type { TestAppliance } from './support/test-appliance.ts';
-import { launchBrowserWithUi, watchForProblems } from './support/browser.ts';
+import { launchBrowserWithUi, openPage } from './support/browser.ts';
 
 const SCREENSHOT_DIR = '/tmp';
 
@@ -42,10 +42,8 @@ async function logOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
 }
 
-test('admin creates a technician in the UI; the technician sees no admin menus', { timeout: 180_000 }, async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(20_000);
-  const problems = watchForProblems(page);
+test('admin creates a technician in the UI; the technician sees no admin menus', { timeout: 300_000 }, async () => {
+  const { page, problems } = await openPage(browser, { width: 1280, height: 800 });
   const version = ((await (await app.fetch('/healthz')).json()) as { version: string }).version;
 
   // Not logged in: the login page.

@@ -26,8 +26,19 @@ export async function launchBrowserWithUi(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
+/**
+ * A page with a patient timeout: two browser tests run side by side with the rest of the suite
+ * on two-CPU CI machines, where the first load of the 1.2 MB bundle has taken over 20 s.
+ * The waits look for what a user sees, so a longer limit only slows a failing run.
+ */
+export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport });
+  page.setDefaultTimeout(60_000);
+  return { page, problems: watchForProblems(page) };
+}
+
 /** Problems that break the UI without showing at once: script errors, CSP violations, Basic challenges. */
-export function watchForProblems(page: Page): string[] {
+function watchForProblems(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
