@@ -9,7 +9,7 @@ export { TransferSyntax } from './transfer-syntaxes.ts';
 
 export { DicomListener } from './dimse/dimse-listener.ts';
 export type { BoundAddress, DicomListenerOptions } from './dimse/dimse-listener.ts';
-export type { AssociationInfo, DimseAnswer, DimseService, EchoService, FindAnswer, FindRequest, FindService, StoreReception, StoreService, StoreStart } from './dimse/dimse-service.ts';
+export type { AssociationInfo, DimseAnswer, DimseService, EchoService, FindAnswer, FindRequest, FindService, NormalizedAnswer, NormalizedRequest, NormalizedService, RetrieveAnswer, RetrieveProgress, RetrieveRequest, RetrieveService, StoreReception, StoreService, StoreStart, SubStore } from './dimse/dimse-service.ts';
 export { DimseStatus } from './dimse/dimse-status.ts';
 export { createEchoScp } from './dimse/c-echo-scp.ts';
 export { createStoreScp } from './dimse/c-store-scp.ts';

@@ -4,6 +4,15 @@ export const SopClass = {
   Verification: '1.2.840.10008.1.1',
   PatientRootFind: '1.2.840.10008.5.1.4.1.2.1.1',
   StudyRootFind: '1.2.840.10008.5.1.4.1.2.2.1',
+  PatientRootMove: '1.2.840.10008.5.1.4.1.2.1.2',
+  PatientRootGet: '1.2.840.10008.5.1.4.1.2.1.3',
+  StudyRootMove: '1.2.840.10008.5.1.4.1.2.2.2',
+  StudyRootGet: '1.2.840.10008.5.1.4.1.2.2.3',
+  ModalityWorklistFind: '1.2.840.10008.5.1.4.31',
+  ModalityPerformedProcedureStep: '1.2.840.10008.3.1.2.3.3',
+  StorageCommitmentPushModel: '1.2.840.10008.1.20.1',
+  /** The well-known SOP Instance of Storage Commitment Push Model (PS3.4 J.3.5). */
+  StorageCommitmentPushModelInstance: '1.2.840.10008.1.20.1.1',
 } as const;
 
 /** Composite storage classes outside the 1.2.840.10008.5.1.4.1.1 branch (PS3.4 B.5, GG, and the non-patient objects). */

@@ -62,4 +62,57 @@ export type FindService = ServiceBase & {
   find(request: FindRequest, signal: AbortSignal): AsyncIterable<FindAnswer>;
 };
 
-export type DimseService = EchoService | StoreService | FindService;
+/** An N-CREATE, N-SET or N-ACTION request on one SOP Instance (MPPS, Storage Commitment). */
+export type NormalizedRequest = {
+  association: AssociationInfo;
+  sopClassUid: string;
+  /** Affected (N-CREATE) or Requested (N-SET, N-ACTION) SOP Instance UID; N-CREATE may leave it '' for the SCP to assign. */
+  sopInstanceUid: string;
+  messageId: number;
+  /** N-ACTION only: the Action Type ID. */
+  actionTypeId?: number;
+  dataset: DicomJson;
+};
+
+export type NormalizedAnswer = DimseAnswer & {
+  /** The SOP Instance UID the response names (one the SCP assigned for an N-CREATE without one). */
+  sopInstanceUid?: string;
+  dataset?: DicomJson;
+};
+
+/** Normalized services (PS3.4 annexes F and J): each operation it supports is a method. */
+export type NormalizedService = ServiceBase & {
+  readonly kind: 'normalized';
+  create?(request: NormalizedRequest): Promise<NormalizedAnswer>;
+  set?(request: NormalizedRequest): Promise<NormalizedAnswer>;
+  action?(request: NormalizedRequest): Promise<NormalizedAnswer>;
+};
+
+export type RetrieveRequest = {
+  association: AssociationInfo;
+  sopClassUid: string;
+  messageId: number;
+  identifier: DicomJson;
+  /** C-MOVE only: the AE title the instances go to. */
+  moveDestination?: string;
+};
+
+/** Sub-operation counts reported in C-MOVE/C-GET responses (PS3.7 C.4.2/C.4.3). */
+export type RetrieveProgress = { remaining: number; completed: number; failed: number; warning: number };
+
+export type RetrieveAnswer = { status: number; progress?: RetrieveProgress; comment?: string; failedSopInstanceUids?: string[] };
+
+/** One instance sent on the requesting association (C-GET): resolves with the peer's C-STORE status. */
+export type SubStore = (instance: { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; bytes: Buffer }) => Promise<number>;
+
+export type RetrieveService = ServiceBase & {
+  readonly kind: 'C-MOVE' | 'C-GET';
+  /**
+   * Pending answers with progress as sub-operations complete, then a final one; stops with
+   * Cancel when `signal` aborts. C-GET sends through `store` (the same association); C-MOVE
+   * opens its own association to the destination and ignores it.
+   */
+  retrieve(request: RetrieveRequest, signal: AbortSignal, store: SubStore): AsyncIterable<RetrieveAnswer>;
+};
+
+export type DimseService = EchoService | StoreService | FindService | NormalizedService | RetrieveService;
