@@ -23,7 +23,7 @@ import { Engine, EngineRegistry } from '../engine/index.ts';
 import { registerChannelFunctions, shippedChannels } from '../channels/index.ts';
 import { channelInboxRouter, registerEngineRoutes } from './engine-routes.ts';
 import { registerEngineMetrics } from './engine-metrics.ts';
-import { createEchoScp, createFindScp, createStoreScp, DicomListener, FilesystemBlobStore, InstanceIngest } from '../dicom/index.ts';
+import { createEchoScp, createFindScp, createStoreScp, DicomListener, FilesystemBlobStore, InstanceIngest, StudyStabilityWatcher } from '../dicom/index.ts';
 import type { InstanceStoredEvent } from '../dicom/index.ts';
 import { registerDicomRoutes } from './dicom-routes.ts';
 import { registerWorklistRoutes } from './worklist-routes.ts';
@@ -116,6 +116,19 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
     });
     const dicomAddress = await dicom.start();
     stack.push({ name: 'dicom', stop: () => dicom.stop() });
+
+    // "Study stable" events into the engine's dicom-events channel; a stopped channel holds them back.
+    const stability = new StudyStabilityWatcher({
+      db,
+      log: dicomLog,
+      quietMs: config.studyStableMs,
+      announce: async (event) => {
+        const r = await engine.dispatch('dicom-events', { text: JSON.stringify(event), source: { connector: 'dicom-archive', event: event.event } });
+        return r.ok && r.value.status !== 'error';
+      },
+    });
+    stability.start();
+    stack.push({ name: 'study-stability', stop: () => stability.stop() });
 
     const api = new ApiRouter();
     registerAuthRoutes(api, db);

@@ -59,6 +59,7 @@ export const configSchema = z.object({
   PACS_RESULTS_MLLP: hostPortList.default([]),
   PACS_FHIR_UPSTREAM: z.url().optional(),
   PACS_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PACS_STUDY_STABLE_SECONDS: z.coerce.number().positive().max(86_400).default(60),
 });
 
 type Parsed = z.infer<typeof configSchema>;
@@ -76,6 +77,8 @@ export type Config = Readonly<{
   resultsMllp: readonly { host: string; port: number }[];
   fhirUpstream: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** Quiet time after the last instance before a study counts as stable. */
+  studyStableMs: number;
 }>;
 
 export type ConfigError = { code: 'CONFIG_INVALID'; message: string };
@@ -94,6 +97,7 @@ function toConfig(p: Parsed): Config {
     resultsMllp: Object.freeze(p.PACS_RESULTS_MLLP),
     fhirUpstream: p.PACS_FHIR_UPSTREAM,
     logLevel: p.PACS_LOG_LEVEL,
+    studyStableMs: p.PACS_STUDY_STABLE_SECONDS * 1000,
   });
 }
 

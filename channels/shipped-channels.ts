@@ -6,7 +6,7 @@ import type { EngineRegistry } from '../engine/index.ts';
 import { createOrdersWorklistHandler } from './orders/orders-worklist-handler.ts';
 import { loadWorklistTables } from './orders/worklist-tables.ts';
 
-const FILES = ['orders/orders.channel.yaml'];
+const FILES = ['orders/orders.channel.yaml', 'dicom-events/dicom-events.channel.yaml'];
 
 export function shippedChannels(): unknown[] {
   return FILES.map((f) => parse(readFileSync(new URL(`./${f}`, import.meta.url), 'utf8')) as unknown);

@@ -26,6 +26,8 @@ export type { IndexDb } from './study-index/index-db.ts';
 export { indexInstance } from './study-index/index-instance.ts';
 export type { IndexEntry, IndexOutcome } from './study-index/index-instance.ts';
 export { searchStudyIndex } from './study-index/search-index.ts';
+export { StudyStabilityWatcher } from './study-index/study-stability.ts';
+export type { StudyStableEvent, StudyStabilityOptions } from './study-index/study-stability.ts';
 export type { IndexMatch } from './study-index/search-index.ts';
 export { matchesQuery } from './query/query-match.ts';
 export type { QueryRecord } from './query/query-match.ts';

@@ -104,7 +104,8 @@ export const channelSchema = z.object({
   transformer: transformerSchema.optional(),
   /** The HL7 acknowledgement code for a message the channel filter drops. */
   filteredAck: z.enum(['AA', 'AR']).default('AA'),
-  destinations: z.array(destinationSchema).min(1),
+  // None is allowed: the messages are kept (status received) for an analyst to add destinations later.
+  destinations: z.array(destinationSchema).default([]),
   prune: z.object({ maxAgeDays: z.number().positive().default(30), keepErrors: z.boolean().default(true) }).default({ maxAgeDays: 30, keepErrors: true }),
   alerts: z
     .object({

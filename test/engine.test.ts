@@ -296,7 +296,7 @@ describe('channel engine', () => {
   });
 
   test('invalid definitions are refused with the field named; roles are enforced', async () => {
-    const bad = await app.fetch('/api/channels', { method: 'POST', body: JSON.stringify({ id: 'Bad Id', name: 'x', source: { type: 'mllp' }, destinations: [] }) });
+    const bad = await app.fetch('/api/channels', { method: 'POST', body: JSON.stringify({ id: 'Bad Id', name: 'x', source: { type: 'mllp' }, destinations: [{ id: 'd' }] }) });
     assert.equal(bad.status, 400);
     const msg = (await json<{ message: string }>(bad)).message;
     assert.match(msg, /^id: /m);
