@@ -1,13 +1,17 @@
 // The admin UI: react-admin over /api. Resources are registered from the user's role, so only
-// admins see Users and Audit trail, and only admins and analysts see Channels, Messages and
-// Alerts; the server enforces the same rules on every request.
+// admins see Users and Audit trail, only admins and analysts see Channels, Messages and Alerts,
+// referrers see no Worklist, and everyone sees Studies; the server enforces the same rules on
+// every request.
 import HistoryIcon from '@mui/icons-material/History';
 import HubIcon from '@mui/icons-material/Hub';
 import KeyIcon from '@mui/icons-material/Key';
 import MailIcon from '@mui/icons-material/MailOutlined';
 import PeopleIcon from '@mui/icons-material/People';
-import { Admin, Resource } from 'react-admin';
+import PhotoLibraryIcon from '@mui/icons-material/PhotoLibrary';
+import WorklistIcon from '@mui/icons-material/EventNote';
+import { Admin, Resource, withLifecycleCallbacks } from 'react-admin';
 import { AlertList } from './alerts/alert-list';
+import type { Series } from './api-records';
 import { OpenAlertsIcon } from './alerts/open-alerts-icon';
 import { AuditList } from './audit/audit-list';
 import { authProvider } from './auth-provider';
@@ -19,19 +23,40 @@ import { Dashboard } from './dashboard';
 import { dataProvider } from './data-provider';
 import { MessageList } from './messages/message-list';
 import { MessageShow } from './messages/message-show';
-import { ROLES, worksWithChannels } from './roles';
+import { readsStudies, readsWorklist, ROLES, worksWithChannels } from './roles';
 import type { Role } from './roles';
+import { SeriesShow } from './studies/series-show';
+import { studyCallbacks } from './studies/study-filters';
+import { StudyList, studyName } from './studies/study-list';
+import { StudyShow } from './studies/study-show';
 import { TokenCreate } from './tokens/token-create';
 import { TokenList } from './tokens/token-list';
 import { UserCreate } from './users/user-create';
 import { UserEdit } from './users/user-edit';
 import { UserList } from './users/user-list';
+import { worklistCallbacks } from './worklist/worklist-filters';
+import { WorklistList, worklistItemName } from './worklist/worklist-list';
+import { WorklistShow } from './worklist/worklist-show';
+
+// The worklist's "from today" and the name searches become the filters /api takes at request time.
+const appDataProvider = withLifecycleCallbacks(dataProvider, [worklistCallbacks, studyCallbacks]);
+
+// The page title reads "Series 2 · Coronal MPR" (react-admin puts the resource name first).
+const seriesName = (s: Series) => [s.number === null ? '' : String(s.number), s.description].filter(Boolean).join(' · ');
 
 export function App() {
   return (
-    <Admin title="PACS appliance" authProvider={authProvider} dataProvider={dataProvider} dashboard={Dashboard} requireAuth disableTelemetry>
+    <Admin title="PACS appliance" authProvider={authProvider} dataProvider={appDataProvider} dashboard={Dashboard} requireAuth disableTelemetry>
       {(permissions: Role | undefined) => (
         <>
+          {readsWorklist(permissions) && <Resource name="worklist" list={WorklistList} show={WorklistShow} icon={WorklistIcon} options={{ label: 'Worklist' }} recordRepresentation={worklistItemName} />}
+          {readsStudies(permissions) && (
+            <>
+              <Resource name="studies" list={StudyList} show={StudyShow} icon={PhotoLibraryIcon} recordRepresentation={studyName} />
+              <Resource name="series" show={SeriesShow} recordRepresentation={seriesName} />
+              <Resource name="instances" />
+            </>
+          )}
           {worksWithChannels(permissions) && (
             <>
               <Resource name="channels" list={ChannelList} show={ChannelShow} edit={ChannelEdit} create={ChannelCreate} icon={HubIcon} recordRepresentation="name" />

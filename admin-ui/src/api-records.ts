@@ -123,3 +123,116 @@ export type Alert = {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
 };
+
+// The Modality Worklist (/api/worklist): what technicians and analysts follow orders with.
+
+/** (0040,0020) as the appliance keeps it; only SCHEDULED and IN PROGRESS items are offered to modalities. */
+export type WorklistStatus = 'SCHEDULED' | 'IN PROGRESS' | 'COMPLETED' | 'DISCONTINUED' | 'CANCELLED';
+
+/** A list row. Names are DICOM PN (`Family^Given^Middle`), dates DA `YYYYMMDD`, times TM `HHMMSS`. */
+export type WorklistItem = {
+  id: number;
+  orderId: number;
+  status: WorklistStatus;
+  patientId: string;
+  issuerOfPatientId: string;
+  patientName: string;
+  patientBirthDate: string;
+  patientSex: string;
+  accessionNumber: string;
+  modality: string;
+  stationAeTitles: string[];
+  scheduledDate: string;
+  scheduledTime: string;
+  spsId: string;
+  spsDescription: string;
+  requestedProcedureId: string;
+  requestedProcedureDescription: string;
+  studyInstanceUid: string;
+  placerOrderNumber: string | null;
+  fillerOrderNumber: string | null;
+  /** Type 1 keys still empty (DICOM keywords): the item is not offered to modalities until they are filled. */
+  missingType1: string[];
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WorklistHistoryEntry = {
+  id: number;
+  at: string;
+  orderId: number | null;
+  itemId: number | null;
+  patientId: string | null;
+  action: string;
+  fromStatus: WorklistStatus | null;
+  toStatus: WorklistStatus | null;
+  /** hl7, fhir, mpps or api. */
+  source: string;
+  /** The message in the message store that caused the change, when one did. */
+  messageId: number | null;
+  detail: Record<string, unknown> | null;
+};
+
+/** A DICOM data set by keyword: strings, numbers, lists of strings, and sequences as lists of items. */
+export type DicomAttributes = { [keyword: string]: string | number | string[] | DicomAttributes[] | null | undefined };
+
+/** GET /api/worklist/:id: the row plus the item as the MWL SCP answers it and its order's history (oldest first). */
+export type WorklistItemDetail = WorklistItem & { item: DicomAttributes; history: WorklistHistoryEntry[] };
+
+// The archive (/api/studies, /api/series, /api/instances). Ids are the DICOM UIDs; dates are ISO
+// (`2025-03-01`), times `HH:MM:SS`, names DICOM PN.
+
+export type PatientSummary = { id: number; patientId: string; issuer: string; name: string | null; birthDate: string | null; sex: string | null };
+
+export type Study = {
+  id: string;
+  studyInstanceUid: string;
+  patient: PatientSummary;
+  date: string | null;
+  time: string | null;
+  description: string | null;
+  accession: string | null;
+  studyId: string | null;
+  referringPhysician: string | null;
+  modalities: string[];
+  numberOfSeries: number;
+  numberOfInstances: number;
+  /** Bytes stored. */
+  size: number;
+  receivedAt: string;
+  updatedAt: string;
+};
+
+export type Series = {
+  id: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  patientId: string;
+  modality: string | null;
+  number: number | null;
+  description: string | null;
+  bodyPart: string | null;
+  date: string | null;
+  time: string | null;
+  /** The one field people write (PUT /api/series/:id); the rest comes from the images. */
+  note: string | null;
+  numberOfInstances: number;
+  size: number;
+  receivedAt: string;
+  updatedAt: string;
+};
+
+export type Instance = {
+  id: string;
+  sopInstanceUid: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  patientId: string;
+  number: number | null;
+  sopClassUid: string;
+  transferSyntaxUid: string;
+  size: number;
+  sourceAe: string | null;
+  duplicatesReceived: number;
+  receivedAt: string;
+};

@@ -16,3 +16,18 @@ export const ROLE_CHOICES = Object.values(ROLES).map((id) => ({ id, name: id.cha
 export function worksWithChannels(role: Role | undefined): boolean {
   return role === ROLES.admin || role === ROLES.analyst;
 }
+
+/** Who reads the Modality Worklist (the server's rule for /api/worklist). */
+export function readsWorklist(role: Role | undefined): boolean {
+  return role === ROLES.admin || role === ROLES.analyst || role === ROLES.technician || role === ROLES.radiologist;
+}
+
+/** Who reads the archive's studies, series and instances (the server's rule for /api/studies, /api/series, /api/instances). */
+export function readsStudies(role: Role | undefined): boolean {
+  return role !== undefined && (Object.values(ROLES) as string[]).includes(role);
+}
+
+/** Who writes notes on series (the server's rule for PUT /api/series/:id). */
+export function writesSeriesNotes(role: Role | undefined): boolean {
+  return role === ROLES.admin || role === ROLES.radiologist || role === ROLES.technician;
+}
