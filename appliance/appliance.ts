@@ -20,13 +20,33 @@ import { createHttpApp, listen } from './http/server.ts';
 import type { HttpListener } from './http/server.ts';
 import { createMetrics } from './http/metrics.ts';
 import { Engine, EngineRegistry } from '../engine/index.ts';
-import { registerChannelFunctions, shippedChannels } from '../channels/index.ts';
+import { createFhirOrderRepository, createProcedureStepDispatcher, registerChannelFunctions, shippedChannels } from '../channels/index.ts';
 import { channelInboxRouter, registerEngineRoutes } from './engine-routes.ts';
 import { registerEngineMetrics } from './engine-metrics.ts';
-import { createEchoScp, createFindScp, createStoreScp, DicomListener, FilesystemBlobStore, InstanceIngest, StudyStabilityWatcher } from '../dicom/index.ts';
+import {
+  createEchoScp,
+  createFindScp,
+  createGetScp,
+  createMoveScp,
+  createMppsScp,
+  createStoreScp,
+  createWorklistFindScp,
+  DicomListener,
+  FilesystemBlobStore,
+  InstanceIngest,
+  PeerDirectory,
+  restrictFind,
+  restrictStore,
+  seedPeers,
+  StudyStabilityWatcher,
+} from '../dicom/index.ts';
 import type { InstanceStoredEvent } from '../dicom/index.ts';
 import { registerDicomRoutes } from './dicom-routes.ts';
 import { registerWorklistRoutes } from './worklist-routes.ts';
+import { registerReportRoutes } from './report-routes.ts';
+import { registerPeerRoutes } from './peer-routes.ts';
+import { FHIR_BASE_PATH, fhirRouter } from './fhir-routes.ts';
+import { DICOMWEB_PATH, dicomWebCors, dicomWebRouters, WADO_URI_PATH } from './dicomweb-routes.ts';
 
 export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const ADMIN_UI_DIR = fileURLToPath(new URL('../admin-ui/dist/', import.meta.url));
@@ -87,7 +107,7 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
     }
 
     const registry = new EngineRegistry();
-    registerChannelFunctions(registry);
+    registerChannelFunctions(registry, { aeTitle: config.aeTitle });
     const engine = new Engine({
       db,
       registry,
@@ -95,7 +115,8 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
       host: config.host,
       vars: { PACS_MLLP_PORT: String(config.mllpPort), PACS_HOST: config.host, PACS_AE_TITLE: config.aeTitle },
     });
-    await engine.start(shippedChannels());
+    // PACS_RESULTS_MLLP seeds the procedure-steps channel's ordering-system destinations (first start only).
+    await engine.start(shippedChannels({ orderingSystemMllp: config.resultsMllp, resultsMllp: config.resultsMllp }));
     stack.push({ name: 'engine', stop: () => engine.stop() });
 
     // The DICOM archive: the hot storage tier in PACS_DATA_DIR/storage, and one DIMSE listener.
@@ -103,6 +124,13 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
     const hot = new FilesystemBlobStore({ name: 'hot', root: join(config.dataDir, 'storage') });
     await hot.open();
     const ingest = new InstanceIngest({ db, store: hot, log: dicomLog });
+    // The DICOM peers registry, brought in line with PACS_DICOM_PEERS (peers an admin edited are kept).
+    const seeded = await seedPeers(db, config.dicomPeers);
+    if (seeded.added.length + seeded.updated.length + seeded.removed.length) log.info({ ...seeded }, 'DICOM peers seeded from PACS_DICOM_PEERS');
+    if (seeded.kept.length) log.info({ kept: seeded.kept }, 'PACS_DICOM_PEERS names peers an admin edited since: their version is kept');
+    const peers = new PeerDirectory(db);
+    await peers.load();
+    const retrieve = { db, tiers: (name: string) => (name === hot.name ? hot : undefined), log: dicomLog };
     const dicom = new DicomListener({
       host: config.host,
       port: config.dicomPort,
@@ -110,8 +138,13 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
       log: dicomLog,
       services: [
         createEchoScp(),
-        createStoreScp({ ingest, store: hot, log: dicomLog, onInstanceStored: opts.onInstanceStored }),
-        createFindScp({ db, aeTitle: config.aeTitle, log: dicomLog }),
+        restrictStore(createStoreScp({ ingest, store: hot, log: dicomLog, onInstanceStored: opts.onInstanceStored }), peers, dicomLog),
+        restrictFind(createFindScp({ db, aeTitle: config.aeTitle, log: dicomLog }), peers, dicomLog),
+        createMoveScp({ ...retrieve, aeTitle: config.aeTitle }),
+        createGetScp(retrieve),
+        createWorklistFindScp({ db, log: dicomLog }),
+        // MPPS: each N-CREATE / N-SET goes through the procedure-steps channel; answered after its commit.
+        createMppsScp({ log: dicomLog, onStep: createProcedureStepDispatcher({ db, dispatch: (id, input) => engine.dispatch(id, input) }) }),
       ],
     });
     const dicomAddress = await dicom.start();
@@ -137,6 +170,15 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
     registerEngineRoutes(api, db, engine);
     registerDicomRoutes(api, db);
     registerWorklistRoutes(api, db);
+    registerPeerRoutes(api, db, peers);
+    registerReportRoutes(api, db, engine);
+
+    // DICOMweb reads the same index and tiers; STOW-RS stores through the C-STORE ingest.
+    const dicomWeb = dicomWebRouters({
+      db,
+      log: dicomLog,
+      services: { db, storeFor: retrieve.tiers, log: dicomLog, ingest, stagingStore: hot, onInstanceStored: opts.onInstanceStored },
+    });
 
     const metrics = createMetrics();
     registerEngineMetrics(metrics.registry, engine);
@@ -149,6 +191,13 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
       adminUiDir: ADMIN_UI_DIR,
       version: VERSION,
       apiRouters: [{ path: '/api/channels', router: channelInboxRouter(db, engine) }],
+      // FHIR R4: orders in through the fhir-orders channel, reads and searches from the worklist.
+      protectedRouters: [
+        { path: FHIR_BASE_PATH, router: fhirRouter({ db, engine, repo: createFhirOrderRepository(db), version: VERSION }) },
+        { path: DICOMWEB_PATH, router: dicomWeb.dicomWeb },
+        { path: WADO_URI_PATH, router: dicomWeb.wado },
+      ],
+      beforeAuth: config.corsOrigins.length ? [{ paths: [DICOMWEB_PATH, WADO_URI_PATH], handler: dicomWebCors(config.corsOrigins) }] : [],
     });
     const http: HttpListener = await listen(app, config.host, config.httpPort);
     stack.push({ name: 'http', stop: () => http.close() });

@@ -9,16 +9,25 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().trim().min(1).optional();
 
-/** `AET@host:port,AET2@host:port` */
+/**
+ * `AET@host:port,AET2@host:port` (an IPv6 host in brackets: `WS@[::1]:104`). AE titles are 1 to 16
+ * characters without backslash or control characters (PS3.5 6.2), each named once; ports 1 to 65535.
+ */
 const peerList = z.string().transform((text, ctx) => {
   const peers: { aet: string; host: string; port: number }[] = [];
   for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([^@]{1,16})@(.+):(\d{1,5})$/.exec(item);
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: `expected AET@host:port, got "${item}"` });
+    const m = /^([\x20-\x3f\x41-\x5b\x5d-\x7e]{1,16})@(\[[0-9A-Fa-f:.]+\]|[^\s@[\]:]+):(\d{1,5})$/.exec(item);
+    const port = Number(m?.[3]);
+    const aet = m?.[1]!.trim() ?? '';
+    if (!m || !aet || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `expected AET@host:port (AE title of 1-16 characters, port 1-65535), got "${item}"` });
       return z.NEVER;
     }
-    peers.push({ aet: m[1]!, host: m[2]!, port: Number(m[3]) });
+    if (peers.some((p) => p.aet === aet)) {
+      ctx.addIssue({ code: 'custom', message: `AE title "${aet}" is listed twice` });
+      return z.NEVER;
+    }
+    peers.push({ aet, host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port });
   }
   return peers;
 });
@@ -33,6 +42,19 @@ const hostPortList = z.string().transform((text, ctx) => {
       return z.NEVER;
     }
     out.push({ host: m[1]!, port: Number(m[2]) });
+  }
+  return out;
+});
+
+/** `*`, or origins (`https://viewer.example.org`) separated by commas: who may call DICOMweb from a browser page. */
+const originList = z.string().transform((text, ctx) => {
+  const out: string[] = [];
+  for (const item of text.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean)) {
+    if (item !== '*' && !/^https?:\/\/[^/\s?#]+$/.test(item)) {
+      ctx.addIssue({ code: 'custom', message: `expected * or an origin such as https://viewer.example.org, got "${item}"` });
+      return z.NEVER;
+    }
+    out.push(item);
   }
   return out;
 });
@@ -60,6 +82,7 @@ export const configSchema = z.object({
   PACS_FHIR_UPSTREAM: z.url().optional(),
   PACS_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   PACS_STUDY_STABLE_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  PACS_CORS_ORIGINS: originList.default([]),
 });
 
 type Parsed = z.infer<typeof configSchema>;
@@ -79,6 +102,8 @@ export type Config = Readonly<{
   logLevel: (typeof LOG_LEVELS)[number];
   /** Quiet time after the last instance before a study counts as stable. */
   studyStableMs: number;
+  /** Browser origins allowed to call /dicom-web and /wado (CORS); empty: none. */
+  corsOrigins: readonly string[];
 }>;
 
 export type ConfigError = { code: 'CONFIG_INVALID'; message: string };
@@ -98,6 +123,7 @@ function toConfig(p: Parsed): Config {
     fhirUpstream: p.PACS_FHIR_UPSTREAM,
     logLevel: p.PACS_LOG_LEVEL,
     studyStableMs: p.PACS_STUDY_STABLE_SECONDS * 1000,
+    corsOrigins: Object.freeze(p.PACS_CORS_ORIGINS),
   });
 }
 

@@ -9,13 +9,25 @@ export { TransferSyntax } from './transfer-syntaxes.ts';
 
 export { DicomListener } from './dimse/dimse-listener.ts';
 export type { BoundAddress, DicomListenerOptions } from './dimse/dimse-listener.ts';
-export type { AssociationInfo, DimseAnswer, DimseService, EchoService, FindAnswer, FindRequest, FindService, NormalizedAnswer, NormalizedRequest, NormalizedService, RetrieveAnswer, RetrieveProgress, RetrieveRequest, RetrieveService, StoreReception, StoreService, StoreStart, SubStore } from './dimse/dimse-service.ts';
+export type { AssociationInfo, DimseAnswer, DimseService, EchoService, FindAnswer, FindRequest, FindService, NormalizedAnswer, NormalizedRequest, NormalizedService, RetrieveAnswer, RetrieveProgress, RetrieveRequest, RetrieveService, StoreReception, StoreService, StoreStart, StoreTarget, SubOperationInstance } from './dimse/dimse-service.ts';
 export { DimseStatus } from './dimse/dimse-status.ts';
 export { createEchoScp } from './dimse/c-echo-scp.ts';
 export { createStoreScp } from './dimse/c-store-scp.ts';
 export type { StoreScpOptions } from './dimse/c-store-scp.ts';
 export { createFindScp } from './dimse/c-find-scp.ts';
 export type { FindScpOptions } from './dimse/c-find-scp.ts';
+export { createMoveScp } from './dimse/c-move-scp.ts';
+export type { MoveScpOptions } from './dimse/c-move-scp.ts';
+export { createGetScp } from './dimse/c-get-scp.ts';
+export type { GetScpOptions } from './dimse/c-get-scp.ts';
+export { RetrieveStatus } from './dimse/retrieve-scp.ts';
+export { createPeer, deletePeer, findPeerByAeTitle, getPeer, listPeers, NOT_AUTHORIZED, PEER_FAILURES, PEER_SORTS, PeerDirectory, restrictFind, restrictStore, seedPeers, updatePeer } from './peers/index.ts';
+export type { Peer, PeerChanges, PeerError, PeerInput, PeerListQuery, PeerPermissions, PeerSort, PeerSource, SeedOutcome, SeedPeer } from './peers/index.ts';
+export { createMppsScp, MPPS_DIMSE_STATUS, mppsFailureAnswer } from './dimse/mpps-scp.ts';
+export type { MppsErrorCode, MppsScpOptions, MppsStepFailure, MppsStepResult } from './dimse/mpps-scp.ts';
+export { isFinalStepStatus, MPPS_REQUEST_FAILURES, mppsCreateEvent, mppsSetEvent, PPS_STATUSES } from './dimse/mpps-scp-event.ts';
+export type { CodedValue, MppsEvent, MppsRequestError, MppsRequestErrorCode, PerformedStepStatus, ScheduledStepRef } from './dimse/mpps-scp-event.ts';
+export { createWorklistFindScp } from './dimse/mwl-find-scp.ts';
 
 export { FilesystemBlobStore } from './storage/filesystem-blob-store.ts';
 export type { BlobStore, CommitResult, StagedBlob } from './storage/blob-store.ts';
@@ -41,3 +53,8 @@ export type { Condition, Matcher, SortOrder, StudyQuery } from './query/study-qu
 export type { QueryLevel } from './query/query-attributes.ts';
 export { cancelOrder, changeItemStatus, changeOrderStatus, createOrder, decideStatus, getWorklistItem, isOpenStatus, isWorklistStatus, listWorklistItems, mergePatients, mergeWorklistItem, missingType1Keys, OPEN_STATUSES, rollUpStatus, updateOrder, updatePatient, WORKLIST_FAILURES, WORKLIST_SORTS, WORKLIST_STATUSES, worklistHistory } from './worklist/index.ts';
 export type { CodeItem, IssuerItem, ItemOutcome, MergeOutcome, OrderIdentifier, OrderInput, OrderOutcome, OrderRef, OrderUpdate, OtherPatientId, PatientDemographics, PatientOutcome, PatientRef, ScheduledProcedureStep, StatusDecision, WorklistError, WorklistErrorCode, WorklistEvent, WorklistHistoryRecord, WorklistItem, WorklistItemKey, WorklistItemRecord, WorklistItemSummary, WorklistQuery, WorklistSort, WorklistSqlClient, WorklistStatus } from './worklist/index.ts';
+export { linkProcedureStep, MPPS_FAILURES, recordProcedureStep } from './worklist/index.ts';
+export type { LinkedOrder, LinkedStep, MppsStoreError, MppsStoreErrorCode, ProcedureStepLinks, ProcedureStepOutcome } from './worklist/index.ts';
+
+export { DICOMWEB_ERRORS, parseAccept, QIDO_MAX_RESULTS, qidoSearch, retrieveBulkData, retrieveFrames, retrieveInstances, retrieveMetadata, retrieveRendered, storeInstances, wadoUri } from './dicomweb/index.ts';
+export type { AcceptEntry, DicomwebError, DicomwebErrorCode, DicomWebDeps, QidoLevel, WadoTarget, WebAudit, WebBody, WebRequest, WebResponse } from './dicomweb/index.ts';

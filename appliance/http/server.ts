@@ -29,6 +29,8 @@ export type HttpAppDeps = {
   protectedRouters?: { path: string; router: express.Router }[];
   /** Routers under /api that read their own body format (message inboxes); mounted before /api's JSON routes. */
   apiRouters?: { path: string; router: express.Router }[];
+  /** Middleware that must run before authentication, such as CORS (a browser's preflight carries no credentials). */
+  beforeAuth?: { paths: string[]; handler: express.RequestHandler }[];
 };
 
 const UI_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; frame-ancestors 'self'";
@@ -97,6 +99,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     });
   }
 
+  for (const { paths, handler } of deps.beforeAuth ?? []) app.use(paths, handler);
   app.use(authenticate(db));
   for (const { path, router } of deps.apiRouters ?? []) app.use(path, requireUser, router);
   app.use(express.json({ limit: '10mb' }));

@@ -69,3 +69,33 @@ test('AE titles compare without their padding', () => {
   assert.ok(sameAeTitle('PACS ', 'PACS'));
   assert.ok(!sameAeTitle('PACS2', 'PACS'));
 });
+
+test('C-GET: the SCP role is granted for storage classes only when a C-GET context is accepted', async () => {
+  const { createGetScp } = await import('./c-get-scp.ts');
+  const { createMoveScp } = await import('./c-move-scp.ts');
+  const retrieve = { db: {} as never, tiers: () => undefined, log: noop };
+  const withRetrieve = [...services, createGetScp(retrieve), createMoveScp({ ...retrieve, aeTitle: 'PACS' })];
+  const STUDY_ROOT_GET = '1.2.840.10008.5.1.4.1.2.2.3';
+  const STUDY_ROOT_MOVE = '1.2.840.10008.5.1.4.1.2.2.2';
+  const proposal = [
+    { id: 1, abstractSyntax: STUDY_ROOT_GET, transferSyntaxes: [EXPLICIT] },
+    { id: 3, abstractSyntax: CT, transferSyntaxes: [EXPLICIT], scuRole: false, scpRole: true },
+    { id: 5, abstractSyntax: STUDY_ROOT_FIND, transferSyntaxes: [EXPLICIT], scuRole: true, scpRole: true },
+    { id: 7, abstractSyntax: ENHANCED_SR, transferSyntaxes: [EXPLICIT] },
+  ];
+  const roles = (d: ReturnType<typeof negotiate>) => d.map((x) => [x.id, x.result === 'accept' ? x.service.name : x.result, x.roles]);
+  assert.deepEqual(roles(negotiate(proposal, withRetrieve)), [
+    [1, 'retrieve-get', undefined],
+    [3, 'storage', { scu: false, scp: true }],
+    [5, 'query', { scu: true, scp: false }],
+    [7, 'storage', undefined],
+  ]);
+  // Without a C-GET context (or without the C-GET service) nobody sends C-STOREs the other way.
+  assert.deepEqual(roles(negotiate(proposal.slice(1), withRetrieve))[0], [3, 'storage', { scu: false, scp: false }]);
+  assert.deepEqual(roles(negotiate(proposal, services))[0], [1, 'abstract-syntax-not-supported', undefined]);
+  assert.deepEqual(roles(negotiate(proposal, services))[1], [3, 'storage', { scu: false, scp: false }]);
+  // Move and get each claim their own classes and nothing else.
+  for (const uid of [STUDY_ROOT_GET, STUDY_ROOT_MOVE, '1.2.840.10008.5.1.4.1.2.1.2', '1.2.840.10008.5.1.4.1.2.1.3', CT, STUDY_ROOT_FIND]) {
+    assert.equal(withRetrieve.filter((s) => s.handles(uid)).length, 1, uid);
+  }
+});

@@ -1,5 +1,6 @@
-// The only code that touches dcmjs-dimse: one Scp per association, which negotiates with
-// association-policy.ts and hands each request to the service registered for its SOP class.
+// With dicom-scu.ts (our associations to peers), the only code that touches dcmjs-dimse: one Scp
+// per association, which negotiates with association-policy.ts and hands each request to the
+// service registered for its SOP class.
 // Everything crossing into a service is a plain value (DICOM JSON, numbers, Buffers).
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
@@ -27,6 +28,19 @@ type CStoreRequest = DcmjsDimse.requests.CStoreRequest;
 type CFindRequest = DcmjsDimse.requests.CFindRequest;
 type CEchoRequest = DcmjsDimse.requests.CEchoRequest;
 type CCancelRequest = DcmjsDimse.requests.CCancelRequest;
+// N-CREATE / N-SET (normalized services, e.g. MPPS)
+import type { NormalizedAnswer, NormalizedRequest, NormalizedService } from './dimse-service.ts';
+const { NCreateResponse, NSetResponse } = dimse.responses;
+type NCreateRequest = DcmjsDimse.requests.NCreateRequest;
+type NSetRequest = DcmjsDimse.requests.NSetRequest;
+/** PS3.7 C.4: the SOP class is served but not this operation on it. */
+const UNRECOGNIZED_OPERATION = 0x0211;
+// C-MOVE / C-GET (retrieve services)
+import type { RetrieveAnswer, RetrieveService, StoreTarget, SubOperationInstance } from './dimse-service.ts';
+import { storeRaw } from './dicom-scu.ts';
+const { CMoveResponse, CGetResponse } = dimse.responses;
+type CMoveRequest = DcmjsDimse.requests.CMoveRequest;
+type CGetRequest = DcmjsDimse.requests.CGetRequest;
 
 export type LibraryOptions = {
   maxPduLength: number;
@@ -143,6 +157,9 @@ class DicomScp extends Scp {
       id,
       abstractSyntax: context.getAbstractSyntaxUid(),
       transferSyntaxes: context.getTransferSyntaxUids(),
+      // SCP/SCU Role Selection: the library sets these (else undefined) from the request's items.
+      scuRole: context.getUserRole(),
+      scpRole: context.getProviderRole(),
     }));
     const R = constants.PresentationContextResult;
     let accepted = 0;
@@ -152,6 +169,11 @@ class DicomScp extends Scp {
         pc.setResult(R.Accept, d.transferSyntax);
         accepted++;
       } else pc.setResult(d.result === 'abstract-syntax-not-supported' ? R.RejectAbstractSyntaxNotSupported : R.RejectTransferSyntaxesNotSupported);
+      if (d.roles) {
+        // Answered in the A-ASSOCIATE-AC's role selection item for this SOP class.
+        pc.setUserRole(d.roles.scu);
+        pc.setProviderRole(d.roles.scp);
+      }
     }
     log.debug({ remote: this.info.remoteAddress, proposed: proposed.length, accepted }, 'association accepted');
     // The library answers min(their maximum, ours) as the PDU size we receive, which would hold
@@ -272,8 +294,140 @@ class DicomScp extends Scp {
     });
   }
 
+  // C-MOVE and C-GET: the service yields a Pending answer as each sub-operation completes, sent at
+  // once through sendResponse() (the library's callback may be called only once), then the final
+  // one. They share C-FIND's map of cancellable operations: a C-CANCEL, or the association going
+  // away, aborts them the same way.
+  override cMoveRequest(request: CMoveRequest, _callback: (responses: DcmjsDimse.responses.CMoveResponse[]) => void): void {
+    const destination = request.getCommandDataset().getElement('MoveDestination');
+    this.retrieve('C-MOVE', request, typeof destination === 'string' ? destination : '');
+  }
+
+  override cGetRequest(request: CGetRequest, _callback: (responses: DcmjsDimse.responses.CGetResponse[]) => void): void {
+    this.retrieve('C-GET', request, undefined);
+  }
+
+  private retrieve(kind: 'C-MOVE' | 'C-GET', request: CMoveRequest | CGetRequest, moveDestination: string | undefined): void {
+    const controller = new AbortController();
+    const messageId = request.getMessageId();
+    this.finds.set(messageId, controller);
+    const ts = this.assoc?.getAcceptedPresentationContextFromRequest(request)?.getAcceptedTransferSyntaxUid() ?? '1.2.840.10008.1.2';
+    const send = (answer: RetrieveAnswer) => {
+      const response = kind === 'C-MOVE' ? CMoveResponse.fromRequest(request as CMoveRequest) : CGetResponse.fromRequest(request as CGetRequest);
+      response.setAffectedSopClassUid(request.getAffectedSopClassUid());
+      response.setStatus(answer.status);
+      if (answer.comment) response.setErrorComment(answer.comment);
+      const p = answer.progress;
+      if (p) {
+        // Remaining only while sub-operations go on (Pending) or were cut short (Cancel): PS3.7 C.4.2.1.
+        if (answer.status === DimseStatus.Pending || answer.status === DimseStatus.Cancel) response.setRemaining(p.remaining);
+        response.setCompleted(p.completed);
+        response.setFailures(p.failed);
+        response.setWarnings(p.warning);
+      }
+      if (answer.failedSopInstanceUids?.length) response.setDataset(new Dataset({ FailedSOPInstanceUIDList: answer.failedSopInstanceUids }, ts));
+      this.sendResponse(request, response);
+    };
+    this.guard(kind, async () => {
+      try {
+        const service = serviceFor(this.ctx.services, request.getAffectedSopClassUid());
+        if (service?.kind !== kind) return send({ status: DimseStatus.SopClassNotSupported });
+        const elements = request.getDataset()?.getElements() ?? {};
+        const identifier = toDicomJson(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(elements) as DcmjsDict);
+        const req = { association: this.info, sopClassUid: request.getAffectedSopClassUid(), messageId, identifier, ...(moveDestination !== undefined ? { moveDestination: moveDestination.trim() } : {}) };
+        for await (const answer of (service as RetrieveService).retrieve(req, controller.signal, this.requesterTarget())) {
+          if (this.sock.destroyed) return;
+          send(answer);
+        }
+      } catch (err) {
+        this.ctx.log.error({ err, association: this.info.id }, `${kind} failed`);
+        if (!this.sock.destroyed) send({ status: DimseStatus.CannotUnderstand, comment: errorComment(`processing failed: ${(err as Error).message}`) });
+      } finally {
+        this.finds.delete(messageId);
+      }
+    });
+  }
+
+  /** C-GET's sub-operations: C-STOREs back to the requester over the storage contexts it proposed. */
+  private requesterTarget(): StoreTarget {
+    return {
+      acceptedTransferSyntaxes: (sopClassUid) => {
+        const out: string[] = [];
+        for (const { context } of this.assoc?.getPresentationContexts() ?? []) {
+          const ts = context.getAcceptedTransferSyntaxUid();
+          if (context.getAbstractSyntaxUid() === sopClassUid && context.getResult() === constants.PresentationContextResult.Accept && ts && !out.includes(ts)) out.push(ts);
+        }
+        return out;
+      },
+      store: (instance) => this.storeOnAssociation(instance),
+    };
+  }
+
+  /**
+   * One C-STORE sent as a request of our own on this association (through sendRequests(), the way
+   * getscu can parse), resolved with the requester's answer. The data set goes out as given.
+   */
+  private storeOnAssociation(instance: SubOperationInstance): Promise<DimseAnswer> {
+    return storeRaw(this, this.sock, instance);
+  }
+
   override cCancelRequest(request: CCancelRequest): void {
     this.finds.get(request.getMessageIdBeingRespondedTo())?.abort();
+  }
+
+  // N-CREATE and N-SET go to the normalized service of the SOP class, the data set as DICOM JSON;
+  // the answer is sent once the service has decided (for MPPS: after the engine committed).
+  override nCreateRequest(request: NCreateRequest, callback: (response: DcmjsDimse.responses.NCreateResponse) => void): void {
+    this.guard('N-CREATE', async () => {
+      const answer = await this.normalized('create', request, request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid() ?? '');
+      const response = NCreateResponse.fromRequest(request);
+      this.fillNormalizedResponse(response, request, answer);
+      callback(response);
+    });
+  }
+
+  override nSetRequest(request: NSetRequest, callback: (response: DcmjsDimse.responses.NSetResponse) => void): void {
+    this.guard('N-SET', async () => {
+      const answer = await this.normalized('set', request, request.getRequestedSopClassUid(), request.getRequestedSopInstanceUid() ?? '');
+      const response = NSetResponse.fromRequest(request);
+      this.fillNormalizedResponse(response, request, answer);
+      callback(response);
+    });
+  }
+
+  private async normalized(op: 'create' | 'set', request: NCreateRequest | NSetRequest, sopClassUid: string, sopInstanceUid: string): Promise<NormalizedAnswer> {
+    const service = serviceFor(this.ctx.services, sopClassUid);
+    if (service?.kind !== 'normalized') return { status: DimseStatus.SopClassNotSupported };
+    const n = service as NormalizedService;
+    const fn = op === 'create' ? n.create : n.set;
+    if (!fn) return { status: UNRECOGNIZED_OPERATION };
+    try {
+      const elements = request.getDataset()?.getElements() ?? {};
+      const dataset = toDicomJson(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(elements) as DcmjsDict);
+      const req: NormalizedRequest = { association: this.info, sopClassUid, sopInstanceUid: sopInstanceUid.trim(), messageId: request.getMessageId(), dataset };
+      return await fn.call(n, req);
+    } catch (err) {
+      this.ctx.log.error({ err, association: this.info.id }, `N-${op.toUpperCase()} failed`);
+      return { status: DimseStatus.ProcessingFailure, comment: errorComment(`processing failed: ${(err as Error).message}`) };
+    }
+  }
+
+  private fillNormalizedResponse(
+    response: DcmjsDimse.responses.NCreateResponse | DcmjsDimse.responses.NSetResponse,
+    request: NCreateRequest | NSetRequest,
+    answer: NormalizedAnswer,
+  ): void {
+    response.setStatus(answer.status);
+    if (answer.comment) response.setErrorComment(answer.comment);
+    if (answer.errorId !== undefined) {
+      // The library's types allow only strings; ErrorID (0000,0903) is a US, which it writes from a number.
+      (response.getCommandDataset() as unknown as { setElement(tag: string, value: number): void }).setElement('ErrorID', answer.errorId);
+    }
+    if (answer.sopInstanceUid) response.setAffectedSopInstanceUid(answer.sopInstanceUid);
+    if (answer.dataset) {
+      const ts = this.assoc?.getAcceptedPresentationContextFromRequest(request)?.getAcceptedTransferSyntaxUid() ?? '1.2.840.10008.1.2';
+      response.setDataset(new Dataset(dcmjs.data.DicomMetaDictionary.naturalizeDataset(fromDicomJson(answer.dataset)), ts));
+    }
   }
 }
 

@@ -78,6 +78,8 @@ export type NormalizedAnswer = DimseAnswer & {
   /** The SOP Instance UID the response names (one the SCP assigned for an N-CREATE without one). */
   sopInstanceUid?: string;
   dataset?: DicomJson;
+  /** Error ID (0000,0903) of a failure, e.g. 0xA710 for an MPPS that may no longer be updated (PS3.4 F.7.2.2). */
+  errorId?: number;
 };
 
 /** Normalized services (PS3.4 annexes F and J): each operation it supports is a method. */
@@ -102,17 +104,28 @@ export type RetrieveProgress = { remaining: number; completed: number; failed: n
 
 export type RetrieveAnswer = { status: number; progress?: RetrieveProgress; comment?: string; failedSopInstanceUids?: string[] };
 
-/** One instance sent on the requesting association (C-GET): resolves with the peer's C-STORE status. */
-export type SubStore = (instance: { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; bytes: Buffer }) => Promise<number>;
+/** One instance to send in a C-STORE sub-operation: its data set (no Part 10 header) in `transferSyntaxUid`. */
+export type SubOperationInstance = { sopClassUid: string; sopInstanceUid: string; transferSyntaxUid: string; dataset: Buffer };
+
+/**
+ * Where C-STORE sub-operations go: the requesting association (C-GET, with the storage contexts the
+ * requester proposed in the SCP role) or an association opened to the move destination (C-MOVE).
+ */
+export type StoreTarget = {
+  /** The transfer syntaxes accepted for a SOP class on this association (none: it cannot be sent). */
+  acceptedTransferSyntaxes(sopClassUid: string): readonly string[];
+  /** Sends one C-STORE and resolves with the peer's answer (a failure status when the association is gone). */
+  store(instance: SubOperationInstance): Promise<DimseAnswer>;
+};
 
 export type RetrieveService = ServiceBase & {
   readonly kind: 'C-MOVE' | 'C-GET';
   /**
    * Pending answers with progress as sub-operations complete, then a final one; stops with
-   * Cancel when `signal` aborts. C-GET sends through `store` (the same association); C-MOVE
+   * Cancel when `signal` aborts. C-GET sends through `requester` (the same association); C-MOVE
    * opens its own association to the destination and ignores it.
    */
-  retrieve(request: RetrieveRequest, signal: AbortSignal, store: SubStore): AsyncIterable<RetrieveAnswer>;
+  retrieve(request: RetrieveRequest, signal: AbortSignal, requester: StoreTarget): AsyncIterable<RetrieveAnswer>;
 };
 
 export type DimseService = EchoService | StoreService | FindService | NormalizedService | RetrieveService;

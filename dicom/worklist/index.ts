@@ -23,3 +23,5 @@ export type { MergeOutcome, PatientOutcome, PatientRef } from './worklist-patien
 export { getWorklistItem, listWorklistItems, WORKLIST_SORTS, worklistHistory } from './worklist-queries.ts';
 export type { WorklistHistoryRecord, WorklistItemRecord, WorklistItemSummary, WorklistQuery, WorklistSort } from './worklist-queries.ts';
 export type { SqlClient as WorklistSqlClient } from './sql-client.ts';
+export { linkProcedureStep, MPPS_FAILURES, recordProcedureStep } from './worklist-mpps.ts';
+export type { LinkedOrder, LinkedStep, MppsStoreError, MppsStoreErrorCode, ProcedureStepLinks, ProcedureStepOutcome } from './worklist-mpps.ts';

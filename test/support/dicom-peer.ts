@@ -93,3 +93,138 @@ export function findThenCancel(port: number, studyInstanceUid: string): Promise<
     client.send('127.0.0.1', port, 'CANCELSCU', 'PACS');
   });
 }
+
+/** A free TCP port on 127.0.0.1 (closed again, so a tool can bind it). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export type StoreScp = { aeTitle: string; port: number; dir: string; stop(): Promise<void> };
+
+/**
+ * DCMTK's storescp as a C-MOVE destination: AE `aeTitle` on a free port, every object written
+ * bit-preserving (+B: the data set as it came off the wire) into a fresh folder. `extra` adds
+ * options (`+xa` accepts every transfer syntax, `+xi` implicit VR only).
+ */
+export async function startStorescp(aeTitle: string, extra: string[] = []): Promise<StoreScp> {
+  const { spawn } = await import('node:child_process');
+  const { connect } = await import('node:net');
+  const dir = mkdtempSync(join(tmpdir(), `storescp-${aeTitle.toLowerCase()}-`));
+  const port = await freePort();
+  const child = spawn('storescp', ['-aet', aeTitle, '-od', dir, '+B', ...extra, String(port)], { env: { ...process.env, TCP_NODELAY: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Listening once a connection succeeds.
+  for (let i = 0; ; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (i > 100 || child.exitCode !== null) throw new Error(`storescp did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    aeTitle,
+    port,
+    dir,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The files a storescp (or getscu) wrote, each with the SOP Instance UID it holds. */
+export function receivedFiles(dir: string): { path: string; sopInstanceUid: string }[] {
+  return readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .map((f) => join(dir, f))
+    .map((path) => ({ path, sopInstanceUid: String(readDicomFile(path).SOPInstanceUID) }));
+}
+
+export type RetrieveResponse = { status: number; remaining?: number; completed?: number; failed?: number; warning?: number; failedSopInstanceUids?: string[] };
+
+/**
+ * A Study Root C-MOVE of one study with dcmjs-dimse's client, every response as it came (counts and
+ * Failed SOP Instance UID List, which movescu does not print). `cancelAfter`: send a C-CANCEL once
+ * that many Pending responses have arrived.
+ */
+export function moveStudy(port: number, destination: string, studyInstanceUid: string, opts: { cancelAfter?: number; callingAe?: string } = {}): Promise<RetrieveResponse[]> {
+  const { Client } = dimse;
+  const { CMoveRequest } = dimse.requests;
+  dimse.log.setLevel('silent');
+  const request = CMoveRequest.createStudyMoveRequest(destination, studyInstanceUid);
+  const responses: RetrieveResponse[] = [];
+  const client = new Client();
+  request.on('response', (r: DcmjsDimse.responses.CMoveResponse) => {
+    const list = r.getDataset()?.getElement('FailedSOPInstanceUIDList') as unknown as string | string[] | undefined;
+    responses.push({
+      status: r.getStatus(),
+      remaining: r.getRemaining(),
+      completed: r.getCompleted(),
+      failed: r.getFailures(),
+      warning: r.getWarnings(),
+      ...(list !== undefined ? { failedSopInstanceUids: Array.isArray(list) ? list : [list] } : {}),
+    });
+    if (opts.cancelAfter !== undefined && r.getStatus() === 0xff00 && responses.length === opts.cancelAfter) client.cancel(request);
+  });
+  client.addRequest(request);
+  return new Promise((resolve) => {
+    client.on('closed', () => resolve(responses));
+    client.on('networkError', () => resolve(responses));
+    client.send('127.0.0.1', port, opts.callingAe ?? 'MOVECLIENT', 'PACS');
+  });
+}
+
+/**
+ * A Study Root C-GET at SERIES level with dcmjs-dimse's client (proposing the storage classes in
+ * implicit and explicit VR little endian, SCP role): every C-GET response as it came, and the SOP
+ * Instance UIDs of the C-STOREs received. getscu does not read a final response's identifier.
+ */
+export function getSeries(port: number, studyInstanceUid: string, seriesInstanceUid: string): Promise<{ responses: RetrieveResponse[]; received: string[] }> {
+  const { Client } = dimse;
+  const { CGetRequest } = dimse.requests;
+  const { CStoreResponse } = dimse.responses;
+  dimse.log.setLevel('silent');
+  const request = CGetRequest.createSeriesGetRequest(studyInstanceUid, seriesInstanceUid);
+  const responses: RetrieveResponse[] = [];
+  const received: string[] = [];
+  const client = new Client();
+  request.on('response', (r: DcmjsDimse.responses.CGetResponse) => {
+    const list = r.getDataset()?.getElement('FailedSOPInstanceUIDList') as unknown as string | string[] | undefined;
+    responses.push({
+      status: r.getStatus(),
+      remaining: r.getRemaining(),
+      completed: r.getCompleted(),
+      failed: r.getFailures(),
+      warning: r.getWarnings(),
+      ...(list !== undefined ? { failedSopInstanceUids: Array.isArray(list) ? list : [list] } : {}),
+    });
+  });
+  client.on('cStoreRequest', (req: DcmjsDimse.requests.CStoreRequest, callback: (r: DcmjsDimse.responses.CStoreResponse) => void) => {
+    received.push(req.getAffectedSopInstanceUid());
+    const response = CStoreResponse.fromRequest(req);
+    response.setStatus(0);
+    callback(response);
+  });
+  client.addRequest(request);
+  return new Promise((resolve) => {
+    client.on('closed', () => resolve({ responses, received }));
+    client.on('networkError', () => resolve({ responses, received }));
+    client.send('127.0.0.1', port, 'GETCLIENT', 'PACS');
+  });
+}
