@@ -187,7 +187,10 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
       log,
       api,
       metrics,
-      readiness: [{ name: 'channels', check: async () => (await engine.list()).every((c) => c.state === c.desiredState) }],
+      readiness: [
+        { name: 'channels', check: async () => (await engine.list()).every((c) => c.state === c.desiredState) },
+        { name: 'dicom', check: async () => dicom.listening },
+      ],
       adminUiDir: ADMIN_UI_DIR,
       version: VERSION,
       apiRouters: [{ path: '/api/channels', router: channelInboxRouter(db, engine) }],

@@ -25,7 +25,7 @@ describe('appliance HTTP API', () => {
     assert.equal((await json(health)).status, 'ok');
     const ready = await app.fetch('/readyz', { auth: null });
     assert.equal(ready.status, 200);
-    assert.deepEqual(await json(ready), { status: 'ready', checks: { database: 'ok', channels: 'ok' } });
+    assert.deepEqual(await json(ready), { status: 'ready', checks: { database: 'ok', channels: 'ok', dicom: 'ok' } });
   });
 
   test('the admin page is served at /', async () => {
