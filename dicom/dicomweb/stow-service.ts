@@ -3,18 +3,14 @@
 // as a C-STORE (checked to its last byte, fsynced, linked into place, indexed) before the next part
 // is read, and is kept exactly as sent. A part that fails leaves nothing behind and is reported in
 // the FailedSOPSequence with its reason; the others are stored.
-import { inflateRawSync } from 'node:zlib';
 import type { Result } from '../../engine/index.ts';
 import type { DicomError } from '../dicom-error.ts';
 import { InstanceReceiver } from '../ingest/instance-receiver.ts';
 import type { ReceivedObject } from '../ingest/instance-receiver.ts';
+import { readReceivedMetadata } from '../ingest/ingest-instance.ts';
 import type { IngestCommand } from '../ingest/ingest-instance.ts';
-import { bufferSource, ChunkSource } from '../parse/byte-source.ts';
-import type { ByteSource } from '../parse/byte-source.ts';
-import { scanDataset } from '../parse/dataset-scan.ts';
-import { parseInstanceMetadata } from '../parse/instance-metadata.ts';
 import { isStorageSopClass } from '../sop-classes.ts';
-import { datasetEncoding, isSupportedTransferSyntax } from '../transfer-syntaxes.ts';
+import { isSupportedTransferSyntax } from '../transfer-syntaxes.ts';
 import type { DicomwebError } from './dicomweb-error.ts';
 import { acceptsDicomJson, parseMediaType } from './media-types.ts';
 import { MultipartReader } from './multipart-reader.ts';
@@ -31,18 +27,7 @@ const MAX_META_BYTES = 1 << 20;
 
 /** The Study Instance UID of a received object, read the way ingest reads it. */
 function studyOf(received: ReceivedObject, ts: string): Result<string, DicomError> {
-  const { explicit, deflated } = datasetEncoding(ts);
-  let src: ByteSource = received.kind === 'memory' ? new ChunkSource(received.chunks) : received.staged.bytes(received.header.length);
-  if (deflated) {
-    try {
-      src = bufferSource(inflateRawSync(src.read(0, src.length)));
-    } catch (err) {
-      return { ok: false, error: { code: 'DICOM_INVALID_DATASET', message: `the deflated data set does not inflate: ${(err as Error).message}` } };
-    }
-  }
-  const layout = scanDataset(src, explicit);
-  if (!layout.ok) return layout;
-  const parsed = parseInstanceMetadata(src.read(0, layout.value.bulkStart), explicit);
+  const parsed = readReceivedMetadata(received, ts);
   return parsed.ok ? { ok: true, value: parsed.value.attributes.studyInstanceUid } : parsed;
 }
 

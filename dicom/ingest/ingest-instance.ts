@@ -45,9 +45,9 @@ export type IngestCommand = { sopClassUid: string; sopInstanceUid: string; trans
 
 type Checked = { metadata: DicomJson; attributes: InstanceAttributes; warning?: string };
 
-/** Structure, metadata and UID checks: pure CPU work on the received bytes. */
-function check(received: ReceivedObject, cmd: IngestCommand): Result<Checked, DicomError> {
-  const { explicit, deflated } = datasetEncoding(cmd.transferSyntaxUid);
+/** Checks the whole structure of a received data set and decodes its metadata. */
+export function readReceivedMetadata(received: ReceivedObject, transferSyntaxUid: string): Result<Checked, DicomError> {
+  const { explicit, deflated } = datasetEncoding(transferSyntaxUid);
   let src: ByteSource =
     received.kind === 'memory' ? new ChunkSource(received.chunks) : received.staged.bytes(received.header.length);
   if (deflated) {
@@ -59,7 +59,12 @@ function check(received: ReceivedObject, cmd: IngestCommand): Result<Checked, Di
   }
   const layout = scanDataset(src, explicit);
   if (!layout.ok) return layout;
-  const parsed = parseInstanceMetadata(src.read(0, layout.value.bulkStart), explicit);
+  return parseInstanceMetadata(src.read(0, layout.value.bulkStart), explicit);
+}
+
+/** Structure, metadata and UID checks: pure CPU work on the received bytes. */
+function check(received: ReceivedObject, cmd: IngestCommand): Result<Checked, DicomError> {
+  const parsed = readReceivedMetadata(received, cmd.transferSyntaxUid);
   if (!parsed.ok) return parsed;
   const a = parsed.value.attributes;
   if (a.sopInstanceUid !== cmd.sopInstanceUid) {
