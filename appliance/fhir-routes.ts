@@ -3,17 +3,33 @@
 // to the worklist in the transaction that stores it; reads and searches answer from the worklist,
 // which HL7 orders fill too. Answers are application/fhir+json; failures are OperationOutcomes
 // with the status of appliance/http/error-codes.ts. Every read of patient data is audited.
+// ImagingStudy (studies in the archive) and DiagnosticReport (released reports) are read and
+// searched only (fhir-results-repository.ts).
 import express from 'express';
 import type { Request, Response } from 'express';
 import { FHIR_ORDERS_CHANNEL_ID } from '../channels/index.ts';
 import { getMessage } from '../engine/index.ts';
 import type { Engine, ProcessingError } from '../engine/index.ts';
-import { capabilityStatement, issue, operationOutcome, ORDER_CAPABILITIES, parsePatientSearch, parseServiceRequestSearch, searchsetBundle, transactionOf } from '../fhir/index.ts';
-import type { Bundle, FhirOrderRepository, OperationOutcome, OperationOutcomeIssue, Patient, Resource, ServiceRequest } from '../fhir/index.ts';
+import {
+  capabilityStatement,
+  issue,
+  operationOutcome,
+  ORDER_CAPABILITIES,
+  parseDiagnosticReportSearch,
+  parseImagingStudySearch,
+  parsePatientSearch,
+  parseServiceRequestSearch,
+  RESULT_CAPABILITIES,
+  searchsetBundle,
+  transactionOf,
+} from '../fhir/index.ts';
+import type { Bundle, FhirOrderRepository, OperationOutcome, OperationOutcomeIssue, Patient, Reference, Resource, ServiceRequest } from '../fhir/index.ts';
 import { recordAudit } from './audit.ts';
 import type { Role } from './auth/roles.ts';
 import type { AuthenticatedUser } from './auth/tokens.ts';
 import type { Database } from './database.ts';
+import { DICOMWEB_PATH } from './dicomweb-routes.ts';
+import { createFhirResultsRepository } from './fhir-results-repository.ts';
 import { statusForError } from './http/error-codes.ts';
 
 export const FHIR_BASE_PATH = '/fhir/R4';
@@ -26,6 +42,8 @@ const FHIR_READERS: readonly Role[] = ['admin', 'analyst', 'radiologist', 'techn
  * an API token (`POST /api/tokens`, then `Authorization: Bearer pacs_...`).
  */
 const FHIR_WRITERS: readonly Role[] = ['admin', 'analyst'];
+/** Reports a referrer may read: signed ones, as on /api/reports. */
+const REFERRER_REPORT_STATUSES = ['final', 'amended'];
 
 /** The FHIR failures the facade answers, with the issue code used when an error brings no OperationOutcome. */
 const FHIR_OUTCOMES = [
@@ -113,7 +131,7 @@ export function fhirRouter(deps: FhirRouteDeps): express.Router {
     });
 
   on('get', '/metadata', (req, res) => {
-    send(res, 200, capabilityStatement({ version: deps.version, baseUrl: baseUrl(req), date: new Date().toISOString(), resources: ORDER_CAPABILITIES }));
+    send(res, 200, capabilityStatement({ version: deps.version, baseUrl: baseUrl(req), date: new Date().toISOString(), resources: [...ORDER_CAPABILITIES, ...RESULT_CAPABILITIES] }));
   });
 
   /** A write through the fhir-orders channel; answers with the transaction-response, or the failure's OperationOutcome. */
@@ -255,9 +273,83 @@ export function fhirRouter(deps: FhirRouteDeps): express.Router {
   on('get', '/Patient', (req, res) => search(req, res, 'Patient'));
   on('get', '/Patient/:id', (req, res) => read(req, res, 'Patient'));
 
+  // Results: studies and released reports, read-only.
+  const results = createFhirResultsRepository(db);
+  const resultsFor = (req: Request) => results.forBase(`${req.protocol}://${req.get('host') ?? 'localhost'}${DICOMWEB_PATH}`);
+  /** The Patient ID of a result's subject, for the audit trail. */
+  const subjectPatient = (r: Resource) => {
+    const subject = r.subject as Reference | undefined;
+    return subject?.identifier?.value ?? subject?.reference;
+  };
+
+  async function readResult(req: Request, res: Response, type: 'ImagingStudy' | 'DiagnosticReport'): Promise<void> {
+    const user = allowed(req, res, FHIR_READERS);
+    if (!user) return;
+    const id = String(req.params.id);
+    const repo = resultsFor(req);
+    const found =
+      type === 'ImagingStudy' ? await repo.readImagingStudy(id) : await repo.readDiagnosticReport(id, user.role === 'referrer' ? REFERRER_REPORT_STATUSES : undefined);
+    await recordAudit(db, {
+      username: user.username,
+      action: 'fhir.read',
+      outcome: found ? 'success' : 'failure',
+      resourceType: type,
+      resourceId: id,
+      patientId: found ? subjectPatient(found) : undefined,
+      sourceIp: req.ip,
+    });
+    if (!found) return failWith(res, 'FHIR_NOT_FOUND', `no ${type}/${id}`);
+    send(res, 200, found, found.meta?.lastUpdated ? { 'Last-Modified': new Date(found.meta.lastUpdated).toUTCString() } : {});
+  }
+
+  async function searchResults(req: Request, res: Response, type: 'ImagingStudy' | 'DiagnosticReport'): Promise<void> {
+    const user = allowed(req, res, FHIR_READERS);
+    if (!user) return;
+    const query = singleQuery(req);
+    const repo = resultsFor(req);
+    let found: { resources: Resource[]; total: number };
+    let page: { count: number; offset: number };
+    if (type === 'ImagingStudy') {
+      const parsed = parseImagingStudySearch(query);
+      if (!parsed.ok) return sendOutcome(res, 'FHIR_INVALID', parsed.error.issues);
+      page = parsed.value;
+      found = await repo.searchImagingStudies(parsed.value);
+    } else {
+      const parsed = parseDiagnosticReportSearch(query);
+      if (!parsed.ok) return sendOutcome(res, 'FHIR_INVALID', parsed.error.issues);
+      const s = parsed.value;
+      if (user.role === 'referrer') s.status = (s.status ?? REFERRER_REPORT_STATUSES).filter((x) => REFERRER_REPORT_STATUSES.includes(x));
+      page = s;
+      found = await repo.searchDiagnosticReports(s);
+    }
+    const patientIds = [...new Set(found.resources.map(subjectPatient).filter((x): x is string => !!x))];
+    await recordAudit(db, {
+      username: user.username,
+      action: 'fhir.search',
+      resourceType: type,
+      sourceIp: req.ip,
+      patientId: patientIds.length === 1 ? patientIds[0] : undefined,
+      detail: { query, results: found.resources.length, total: found.total, patientIds },
+    });
+    const qs = req.originalUrl.split('?')[1];
+    let next: string | undefined;
+    if (page.offset + page.count < found.total) {
+      const params = new URLSearchParams(qs ?? '');
+      params.set('_offset', String(page.offset + page.count));
+      params.set('_count', String(page.count));
+      next = `${baseUrl(req)}/${type}?${params.toString()}`;
+    }
+    send(res, 200, searchsetBundle(found.resources, { total: found.total, self: `${baseUrl(req)}/${type}${qs !== undefined ? `?${qs}` : ''}`, next, baseUrl: baseUrl(req) }));
+  }
+
+  on('get', '/ImagingStudy', (req, res) => searchResults(req, res, 'ImagingStudy'));
+  on('get', '/ImagingStudy/:id', (req, res) => readResult(req, res, 'ImagingStudy'));
+  on('get', '/DiagnosticReport', (req, res) => searchResults(req, res, 'DiagnosticReport'));
+  on('get', '/DiagnosticReport/:id', (req, res) => readResult(req, res, 'DiagnosticReport'));
+
   on('all', '/{*rest}', (req, res) => {
     const type = req.path.split('/')[1] ?? '';
-    if (type === 'Patient' || type === 'ServiceRequest' || req.path === '/') {
+    if (['Patient', 'ServiceRequest', 'ImagingStudy', 'DiagnosticReport'].includes(type) || req.path === '/') {
       return failWith(res, 'FHIR_NOT_SUPPORTED', `${req.method} ${FHIR_BASE_PATH}${req.path} is not supported (see ${FHIR_BASE_PATH}/metadata)`);
     }
     failWith(res, 'FHIR_NOT_FOUND', `no ${FHIR_BASE_PATH}${req.path} here: resource type ${type || '(none)'} is not served (see ${FHIR_BASE_PATH}/metadata)`);

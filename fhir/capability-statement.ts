@@ -36,6 +36,38 @@ export const ORDER_CAPABILITIES: readonly ResourceCapability[] = [
   },
 ];
 
+/** The archive's results: ImagingStudy per stored study, DiagnosticReport per released report; read and searched. */
+export const RESULT_CAPABILITIES: readonly ResourceCapability[] = [
+  {
+    type: 'ImagingStudy',
+    interactions: ['read', 'search-type'],
+    documentation:
+      'Studies in the archive (id study-<n>), with series, instances and a contained Endpoint (dicom-wado-rs) for the DICOMweb base; basedOn is the ServiceRequest with the study\'s accession number (standards-mappings.md 5).',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'identifier', type: 'token', documentation: 'urn:oid:<StudyInstanceUID> (system urn:dicom:uid), the bare UID, or the accession number' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+      { name: 'based-on', type: 'reference', documentation: 'ServiceRequest/<id>' },
+      { name: 'started', type: 'date', documentation: 'the study date (day precision); prefixes eq ne gt lt ge le, repeat for a range' },
+    ],
+  },
+  {
+    type: 'DiagnosticReport',
+    interactions: ['read', 'search-type'],
+    documentation:
+      'Released radiology reports (id report-<n>): preliminary, final or amended, the current version (standards-mappings.md 6.6). Referrers see final and amended reports only; drafts are not served.',
+    searchParams: [
+      { name: '_id', type: 'token' },
+      { name: 'based-on', type: 'reference', documentation: 'ServiceRequest/<id>' },
+      { name: 'patient', type: 'reference' },
+      { name: 'subject', type: 'reference' },
+      { name: 'imaging-study', type: 'reference', documentation: 'ImagingStudy/<id>' },
+      { name: 'status', type: 'token', documentation: 'preliminary, final, amended' },
+    ],
+  },
+];
+
 export function capabilityStatement(o: { version: string; baseUrl: string; date: string; resources: readonly ResourceCapability[] }): Resource {
   return {
     resourceType: 'CapabilityStatement',

@@ -22,10 +22,16 @@ export { DEFAULT_COUNT, MAX_COUNT, matchesPatient, matchesServiceRequest, matche
 export type { PatientSearch, ServiceRequestSearch, Token } from './search-request.ts';
 export { searchsetBundle, transactionResponse } from './bundles.ts';
 export type { EntryResult } from './bundles.ts';
-export { capabilityStatement, ORDER_CAPABILITIES } from './capability-statement.ts';
+export { capabilityStatement, ORDER_CAPABILITIES, RESULT_CAPABILITIES } from './capability-statement.ts';
 export type { ResourceCapability } from './capability-statement.ts';
 export { fhirMessageMeta } from './message-meta.ts';
 export type { FhirMessageMeta } from './message-meta.ts';
 export { SERVER_ID } from './order-repository.ts';
 export type { FhirOrderRepository, SearchResult } from './order-repository.ts';
 export { issuerKey, stripOid } from './dicom-values.ts';
+export { accessionIdentifier, studyToImagingStudy } from './study-to-imaging-study.ts';
+export type { ImagingStudy, ImagingStudyContext, SeriesView, StudyView } from './study-to-imaging-study.ts';
+export { parseDiagnosticReportSearch, parseImagingStudySearch } from './study-to-imaging-study-search.ts';
+export type { DateBound, DiagnosticReportSearch, ImagingStudySearch } from './study-to-imaging-study-search.ts';
+export { RADIOLOGY_CATEGORIES, reportPlainText, reportToDiagnosticReport } from './report-to-diagnostic-report.ts';
+export type { DiagnosticReport, DiagnosticReportContext, ReportContextView, ReportView } from './report-to-diagnostic-report.ts';

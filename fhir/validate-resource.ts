@@ -13,7 +13,7 @@ import type { OperationOutcomeIssue, Resource } from './fhir-types.ts';
 import type { Result } from '../engine/index.ts';
 
 /** The resource types whose definitions are loaded: the ones accepted, and those found contained in them. */
-export const VALIDATED_TYPES = ['Bundle', 'Device', 'Encounter', 'Location', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'ServiceRequest'] as const;
+export const VALIDATED_TYPES = ['Bundle', 'Device', 'DiagnosticReport', 'Encounter', 'Endpoint', 'ImagingStudy', 'Location', 'Organization', 'Patient', 'Practitioner', 'PractitionerRole', 'ServiceRequest'] as const;
 
 /** Required bindings (R4 4.0.1 value sets) of the elements the facade acts on, by resource type. */
 const REQUIRED_CODES: Record<string, Record<string, readonly string[]>> = {
@@ -23,6 +23,8 @@ const REQUIRED_CODES: Record<string, Record<string, readonly string[]>> = {
     priority: ['routine', 'urgent', 'asap', 'stat'],
   },
   Patient: { gender: ['male', 'female', 'other', 'unknown'] },
+  ImagingStudy: { status: ['registered', 'available', 'cancelled', 'entered-in-error', 'unknown'] },
+  DiagnosticReport: { status: ['registered', 'partial', 'preliminary', 'final', 'amended', 'corrected', 'appended', 'cancelled', 'entered-in-error', 'unknown'] },
   Bundle: { type: ['document', 'message', 'transaction', 'transaction-response', 'batch', 'batch-response', 'history', 'searchset', 'collection'] },
 };
 const HTTP_VERBS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'];
