@@ -1,13 +1,14 @@
 // The admin UI: react-admin over /api. Resources are registered from the user's role, so only
 // admins see Users and Audit trail, only admins and analysts see Channels, Messages and Alerts,
-// referrers see no Worklist, and everyone sees Studies; the server enforces the same rules on
-// every request.
+// referrers see no Worklist, everyone sees Studies, and everyone but analysts sees Reports
+// (referrers: signed ones only); the server enforces the same rules on every request.
 import HistoryIcon from '@mui/icons-material/History';
 import HubIcon from '@mui/icons-material/Hub';
 import KeyIcon from '@mui/icons-material/Key';
 import MailIcon from '@mui/icons-material/MailOutlined';
 import PeopleIcon from '@mui/icons-material/People';
 import PhotoLibraryIcon from '@mui/icons-material/PhotoLibrary';
+import ReportIcon from '@mui/icons-material/Description';
 import WorklistIcon from '@mui/icons-material/EventNote';
 import { Admin, Resource, withLifecycleCallbacks } from 'react-admin';
 import { AlertList } from './alerts/alert-list';
@@ -23,7 +24,10 @@ import { Dashboard } from './dashboard';
 import { dataProvider } from './data-provider';
 import { MessageList } from './messages/message-list';
 import { MessageShow } from './messages/message-show';
-import { readsStudies, readsWorklist, ROLES, worksWithChannels } from './roles';
+import { ReportEdit } from './reports/report-edit';
+import { ReportList, reportName } from './reports/report-list';
+import { ReportShow } from './reports/report-show';
+import { readsReports, readsStudies, readsWorklist, ROLES, worksWithChannels, writesReports } from './roles';
 import type { Role } from './roles';
 import { SeriesShow } from './studies/series-show';
 import { studyCallbacks } from './studies/study-filters';
@@ -56,6 +60,9 @@ export function App() {
               <Resource name="series" show={SeriesShow} recordRepresentation={seriesName} />
               <Resource name="instances" />
             </>
+          )}
+          {readsReports(permissions) && (
+            <Resource name="reports" list={ReportList} show={ReportShow} edit={writesReports(permissions) ? ReportEdit : undefined} icon={ReportIcon} recordRepresentation={reportName} />
           )}
           {worksWithChannels(permissions) && (
             <>

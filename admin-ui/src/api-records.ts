@@ -236,3 +236,50 @@ export type Instance = {
   duplicatesReceived: number;
   receivedAt: string;
 };
+
+// Radiology reports (/api/reports): one per study, written and signed by radiologists.
+
+/** draft -> preliminary -> final -> amended (again amended for each later correction). */
+export type ReportStatus = 'draft' | 'preliminary' | 'final' | 'amended';
+
+/** A user as a report names them; fullName may be a DICOM-style `FAMILY^GIVEN^^PREFIX`. */
+export type ReportUser = { id: number; username: string; fullName: string | null };
+
+/** The four sections, as multi-line text. */
+export type ReportSections = { indication: string; technique: string; findings: string; impression: string };
+
+export type Report = ReportSections & {
+  id: number;
+  studyInstanceUid: string;
+  accessionNumber: string;
+  patientId: string;
+  issuerOfPatientId: string;
+  /** DICOM PN. */
+  patientName: string;
+  status: ReportStatus;
+  author: ReportUser;
+  /** Who last released (preliminary) or signed (final, amended) it, and when. */
+  releasedBy: ReportUser | null;
+  releasedAt: string | null;
+  /** The signer of the current final or amended version. */
+  signedBy: ReportUser | null;
+  signedAt: string | null;
+  /** Signed versions so far. */
+  version: number;
+  /** Increases with every save; a save sends the revision it changes (409 when someone else saved meanwhile). */
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** A signed version as it was sent on the results channel. */
+export type ReportVersion = ReportSections & {
+  version: number;
+  status: 'final' | 'amended';
+  signedBy: ReportUser;
+  signedAt: string;
+  messageId: number | null;
+};
+
+/** GET /api/reports/:id: the report with its signed versions, oldest first. */
+export type ReportDetail = Report & { versions: ReportVersion[] };

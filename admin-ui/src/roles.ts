@@ -31,3 +31,18 @@ export function readsStudies(role: Role | undefined): boolean {
 export function writesSeriesNotes(role: Role | undefined): boolean {
   return role === ROLES.admin || role === ROLES.radiologist || role === ROLES.technician;
 }
+
+/** Who reads reports (the server's rule for GET /api/reports); referrers get final and amended ones only. */
+export function readsReports(role: Role | undefined): boolean {
+  return role === ROLES.admin || role === ROLES.radiologist || role === ROLES.technician || role === ROLES.referrer;
+}
+
+/** Who writes, signs and amends reports (the server's rule for POST and PUT /api/reports). */
+export function writesReports(role: Role | undefined): boolean {
+  return role === ROLES.admin || role === ROLES.radiologist;
+}
+
+/** Who reads reports that are not signed yet (everyone who reads reports except referrers). */
+export function readsUnsignedReports(role: Role | undefined): boolean {
+  return readsReports(role) && role !== ROLES.referrer;
+}

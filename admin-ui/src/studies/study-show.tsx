@@ -1,9 +1,11 @@
 // One study: its patient and what the modality recorded, and its series by number, each opening
-// on its instances; the series' notes are edited in place by those who may write them.
+// on its instances; the series' notes are edited in place by those who may write them. Its report
+// opens from here, or is started here by a radiologist.
 import { Box, Stack, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import { DataTable, Labeled, Link, Pagination, ReferenceManyField, Show, usePermissions, useRecordContext } from 'react-admin';
 import type { Series, Study } from '../api-records';
+import { StudyReportButton } from '../reports/study-report-button';
 import { readsWorklist } from '../roles';
 import type { Role } from '../roles';
 import { dateAndTime, formatBytes, personName } from './dicom-values';
@@ -47,8 +49,13 @@ function StudyView() {
   const p = study.patient;
   return (
     <Box sx={{ p: 2 }}>
-      <Typography variant="h6">{personName(p.name) || p.patientId}</Typography>
-      <Typography color="text.secondary">{[study.description, dateAndTime(study.date, study.time)].filter(Boolean).join(' · ')}</Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start', justifyContent: 'space-between' }}>
+        <Box>
+          <Typography variant="h6">{personName(p.name) || p.patientId}</Typography>
+          <Typography color="text.secondary">{[study.description, dateAndTime(study.date, study.time)].filter(Boolean).join(' · ')}</Typography>
+        </Box>
+        <StudyReportButton studyInstanceUid={study.studyInstanceUid} />
+      </Stack>
       <Stack direction="row" spacing={4} useFlexGap sx={{ flexWrap: 'wrap', mt: 2 }}>
         <Item label="Patient ID">{p.issuer ? `${p.patientId} (${p.issuer})` : p.patientId}</Item>
         <Item label="Birth date">{p.birthDate}</Item>
