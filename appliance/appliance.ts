@@ -31,6 +31,7 @@ import {
   createMppsScp,
   createStoreScp,
   createWorklistFindScp,
+  createStorageCommitmentScp,
   DicomListener,
   FilesystemBlobStore,
   InstanceIngest,
@@ -131,6 +132,8 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
     const peers = new PeerDirectory(db);
     await peers.load();
     const retrieve = { db, tiers: (name: string) => (name === hot.name ? hot : undefined), log: dicomLog };
+    // Storage Commitment: reports on the requesting association, else on a new one to the peer.
+    const commitment = createStorageCommitmentScp({ db, aeTitle: config.aeTitle, peers, log: dicomLog });
     const dicom = new DicomListener({
       host: config.host,
       port: config.dicomPort,
@@ -145,10 +148,13 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
         createWorklistFindScp({ db, log: dicomLog }),
         // MPPS: each N-CREATE / N-SET goes through the procedure-steps channel; answered after its commit.
         createMppsScp({ log: dicomLog, onStep: createProcedureStepDispatcher({ db, dispatch: (id, input) => engine.dispatch(id, input) }) }),
+        commitment,
       ],
     });
     const dicomAddress = await dicom.start();
     stack.push({ name: 'dicom', stop: () => dicom.stop() });
+    commitment.start();
+    stack.push({ name: 'storage-commitment', stop: () => commitment.stop() });
 
     // "Study stable" events into the engine's dicom-events channel; a stopped channel holds them back.
     const stability = new StudyStabilityWatcher({

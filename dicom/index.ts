@@ -28,6 +28,8 @@ export type { MppsErrorCode, MppsScpOptions, MppsStepFailure, MppsStepResult } f
 export { isFinalStepStatus, MPPS_REQUEST_FAILURES, mppsCreateEvent, mppsSetEvent, PPS_STATUSES } from './dimse/mpps-scp-event.ts';
 export type { CodedValue, MppsEvent, MppsRequestError, MppsRequestErrorCode, PerformedStepStatus, ScheduledStepRef } from './dimse/mpps-scp-event.ts';
 export { createWorklistFindScp } from './dimse/mwl-find-scp.ts';
+export { createStorageCommitmentScp } from './dimse/storage-commitment-scp.ts';
+export type { CommitmentPeers, StorageCommitmentScp, StorageCommitmentScpOptions } from './dimse/storage-commitment-scp.ts';
 
 export { FilesystemBlobStore } from './storage/filesystem-blob-store.ts';
 export type { BlobStore, CommitResult, StagedBlob } from './storage/blob-store.ts';

@@ -33,6 +33,11 @@ import type { NormalizedAnswer, NormalizedRequest, NormalizedService } from './d
 const { NCreateResponse, NSetResponse } = dimse.responses;
 type NCreateRequest = DcmjsDimse.requests.NCreateRequest;
 type NSetRequest = DcmjsDimse.requests.NSetRequest;
+// N-ACTION, and N-EVENT-REPORTs of ours on the requester's association (Storage Commitment)
+import type { EventReport, EventReportTarget } from './dimse-service.ts';
+import { sendEventReportRaw } from './dicom-scu.ts';
+const { NActionResponse } = dimse.responses;
+type NActionRequest = DcmjsDimse.requests.NActionRequest;
 /** PS3.7 C.4: the SOP class is served but not this operation on it. */
 const UNRECOGNIZED_OPERATION = 0x0211;
 // C-MOVE / C-GET (retrieve services)
@@ -105,6 +110,8 @@ class DicomScp extends Scp {
   private readonly openReceptions = new Set<StoreReception>();
   private readonly finds = new Map<number, AbortController>();
   private readonly counts = { stored: 0, refused: 0, finds: 0, started: Date.now() };
+  /** The requester asked for a release (or aborted): no more requests of ours on this association. */
+  private releasing = false;
 
   constructor(socket: Socket, ctx: ScpContext) {
     super(socket, {
@@ -185,10 +192,12 @@ class DicomScp extends Scp {
   }
 
   override associationReleaseRequested(): void {
+    this.releasing = true;
     this.sendAssociationReleaseResponse();
   }
 
   override abort(): void {
+    this.releasing = true;
     this.dropOpenWork();
   }
 
@@ -395,17 +404,47 @@ class DicomScp extends Scp {
     });
   }
 
-  private async normalized(op: 'create' | 'set', request: NCreateRequest | NSetRequest, sopClassUid: string, sopInstanceUid: string): Promise<NormalizedAnswer> {
+  // N-ACTION: answered as the service decides; its follow-up (the Storage Commitment event report,
+  // sent on this association while it is open) starts once the response has gone out.
+  override nActionRequest(request: NActionRequest, callback: (response: DcmjsDimse.responses.NActionResponse) => void): void {
+    this.guard('N-ACTION', async () => {
+      const answer = await this.normalized('action', request, request.getRequestedSopClassUid(), request.getRequestedSopInstanceUid() ?? '');
+      const response = NActionResponse.fromRequest(request);
+      response.setActionTypeId(request.getActionTypeId());
+      this.fillNormalizedResponse(response, request, answer);
+      callback(response);
+      if (answer.followUp) await answer.followUp();
+    });
+  }
+
+  /** The requester's association as a target for our N-EVENT-REPORTs (in the SCP role of the SOP class). */
+  private eventReportTarget(): EventReportTarget {
+    return {
+      isOpen: () => !this.sock.destroyed && !this.releasing,
+      sendEventReport: (report: EventReport) => {
+        if (this.sock.destroyed || this.releasing) return Promise.resolve({ status: DimseStatus.ProcessingFailure, comment: 'the association is closed' });
+        let ts: string | undefined;
+        for (const { context } of this.assoc?.getPresentationContexts() ?? []) {
+          if (context.getAbstractSyntaxUid() === report.sopClassUid && context.getResult() === constants.PresentationContextResult.Accept) ts ??= context.getAcceptedTransferSyntaxUid();
+        }
+        if (!ts) return Promise.resolve({ status: DimseStatus.SopClassNotSupported, comment: 'no accepted presentation context' });
+        return sendEventReportRaw(this, this.sock, report, ts, { timeoutMs: this.ctx.library.pduTimeoutMs });
+      },
+    };
+  }
+
+  private async normalized(op: 'create' | 'set' | 'action', request: NCreateRequest | NSetRequest | NActionRequest, sopClassUid: string, sopInstanceUid: string): Promise<NormalizedAnswer> {
     const service = serviceFor(this.ctx.services, sopClassUid);
     if (service?.kind !== 'normalized') return { status: DimseStatus.SopClassNotSupported };
     const n = service as NormalizedService;
-    const fn = op === 'create' ? n.create : n.set;
+    const fn = op === 'create' ? n.create : op === 'set' ? n.set : n.action;
     if (!fn) return { status: UNRECOGNIZED_OPERATION };
     try {
       const elements = request.getDataset()?.getElements() ?? {};
       const dataset = toDicomJson(dcmjs.data.DicomMetaDictionary.denaturalizeDataset(elements) as DcmjsDict);
-      const req: NormalizedRequest = { association: this.info, sopClassUid, sopInstanceUid: sopInstanceUid.trim(), messageId: request.getMessageId(), dataset };
-      return await fn.call(n, req);
+      const actionTypeId = op === 'action' ? (request as NActionRequest).getActionTypeId() : undefined;
+      const req: NormalizedRequest = { association: this.info, sopClassUid, sopInstanceUid: sopInstanceUid.trim(), messageId: request.getMessageId(), dataset, ...(actionTypeId !== undefined ? { actionTypeId } : {}) };
+      return await fn.call(n, req, this.eventReportTarget());
     } catch (err) {
       this.ctx.log.error({ err, association: this.info.id }, `N-${op.toUpperCase()} failed`);
       return { status: DimseStatus.ProcessingFailure, comment: errorComment(`processing failed: ${(err as Error).message}`) };
@@ -413,8 +452,8 @@ class DicomScp extends Scp {
   }
 
   private fillNormalizedResponse(
-    response: DcmjsDimse.responses.NCreateResponse | DcmjsDimse.responses.NSetResponse,
-    request: NCreateRequest | NSetRequest,
+    response: DcmjsDimse.responses.NCreateResponse | DcmjsDimse.responses.NSetResponse | DcmjsDimse.responses.NActionResponse,
+    request: NCreateRequest | NSetRequest | NActionRequest,
     answer: NormalizedAnswer,
   ): void {
     response.setStatus(answer.status);

@@ -8,16 +8,18 @@ import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import type * as DcmjsDimse from 'dcmjs-dimse';
 import type { Logger, Result } from '../../engine/index.ts';
-import type { DimseAnswer, StoreTarget, SubOperationInstance } from './dimse-service.ts';
+import type { DimseAnswer, EventReport, StoreTarget, SubOperationInstance } from './dimse-service.ts';
 import { DimseStatus, errorComment } from './dimse-status.ts';
+import { dcmjs } from '../dcmjs.ts';
+import { fromDicomJson } from '../parse/dicom-json-to-dcmjs.ts';
 
 const require = createRequire(import.meta.url);
 const dimse = require('dcmjs-dimse') as typeof DcmjsDimse;
 const { Dataset, Scp, constants } = dimse;
 const { Association } = dimse.association;
-const { CStoreRequest } = dimse.requests;
+const { CStoreRequest, NEventReportRequest } = dimse.requests;
 type CStoreResponse = DcmjsDimse.responses.CStoreResponse;
-type Request = DcmjsDimse.requests.CStoreRequest;
+type Request = DcmjsDimse.requests.CStoreRequest | DcmjsDimse.requests.NEventReportRequest;
 type AssociationT = DcmjsDimse.association.Association;
 
 /** What the library's (unexported) Network class offers: Scp extends it, which is how we reach it. */
@@ -31,7 +33,8 @@ type NetworkLike = {
 type NetworkCtor = new (socket: Socket, opts: { connectTimeout?: number; associationTimeout?: number; pduTimeout?: number }) => NetworkLike;
 const Network = Object.getPrototypeOf(Scp) as NetworkCtor;
 
-export type StoreContext = { sopClassUid: string; transferSyntaxes: readonly string[] };
+/** `scpRole`: propose the SCP role for the SOP class (SCU role off), e.g. for a Storage Commitment event report (PS3.4 J.3.3). */
+export type StoreContext = { sopClassUid: string; transferSyntaxes: readonly string[]; scpRole?: boolean };
 
 export type StoreAssociationOptions = {
   host: string;
@@ -52,6 +55,8 @@ export type StoreAssociationOptions = {
 
 export type StoreAssociation = StoreTarget & {
   isOpen(): boolean;
+  /** One N-EVENT-REPORT on this association (its SOP class must have been accepted). */
+  sendEventReport(report: EventReport): Promise<DimseAnswer>;
   /** Releases the association (A-RELEASE), or aborts it when the peer does not answer in time. */
   release(): Promise<void>;
 };
@@ -75,6 +80,11 @@ export function openStoreAssociation(o: StoreAssociationOptions): Promise<Result
   for (const c of o.contexts) {
     const id = association.addPresentationContext(c.sopClassUid);
     for (const ts of c.transferSyntaxes) association.addTransferSyntaxToPresentationContext(id, ts);
+    if (c.scpRole) {
+      const pc = association.getPresentationContext(id);
+      pc.setUserRole(false);
+      pc.setProviderRole(true);
+    }
   }
 
   let open = false;
@@ -102,6 +112,12 @@ export function openStoreAssociation(o: StoreAssociationOptions): Promise<Result
           socket.destroy();
         },
       });
+    },
+    sendEventReport(report: EventReport): Promise<DimseAnswer> {
+      if (!open) return Promise.resolve(failed(`the association to ${o.calledAeTitle} is closed`));
+      const ts = accepted.get(report.sopClassUid)?.[0];
+      if (!ts) return Promise.resolve(failed(`${o.calledAeTitle} did not accept ${report.sopClassUid}`));
+      return sendEventReportRaw(network, socket, report, ts, { timeoutMs: responseTimeoutMs, onTimeout: () => socket.destroy() });
     },
     release() {
       if (closed) return Promise.resolve();
@@ -199,6 +215,47 @@ export function storeRaw(
     socket.once('close', onClose);
     request.on('response', (r: CStoreResponse) => {
       if (r.getStatus() === constants.Status.Pending) return;
+      const comment = r.getErrorComment();
+      finish({ status: r.getStatus(), ...(comment ? { comment } : {}) });
+    });
+    network.sendRequests(request);
+  });
+}
+
+/**
+ * One N-EVENT-REPORT on an association of the library (the requester's, or ours to it), its data
+ * set encoded in `transferSyntaxUid`; resolves with the peer's answer, or a failure when the
+ * connection closes (or `timeoutMs` passes) first.
+ */
+export function sendEventReportRaw(
+  network: Pick<NetworkLike, 'sendRequests'>,
+  socket: Socket,
+  report: EventReport,
+  transferSyntaxUid: string,
+  o: { timeoutMs?: number; onTimeout?: () => void } = {},
+): Promise<DimseAnswer> {
+  if (socket.destroyed) return Promise.resolve(failed('the association is closed'));
+  const request = new NEventReportRequest(report.sopClassUid, report.sopInstanceUid, report.eventTypeId);
+  request.setDataset(new Dataset(dcmjs.data.DicomMetaDictionary.naturalizeDataset(fromDicomJson(report.dataset)), transferSyntaxUid));
+  return new Promise<DimseAnswer>((resolve) => {
+    let settled = false;
+    const finish = (answer: DimseAnswer) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      socket.off('close', onClose);
+      forgetRequest(network, request);
+      resolve(answer);
+    };
+    const onClose = () => finish(failed('the association closed'));
+    const timer = o.timeoutMs
+      ? setTimeout(() => {
+          o.onTimeout?.();
+          finish(failed('no answer in time'));
+        }, o.timeoutMs)
+      : undefined;
+    socket.once('close', onClose);
+    request.on('response', (r: DcmjsDimse.responses.NEventReportResponse) => {
       const comment = r.getErrorComment();
       finish({ status: r.getStatus(), ...(comment ? { comment } : {}) });
     });

@@ -80,6 +80,19 @@ export type NormalizedAnswer = DimseAnswer & {
   dataset?: DicomJson;
   /** Error ID (0000,0903) of a failure, e.g. 0xA710 for an MPPS that may no longer be updated (PS3.4 F.7.2.2). */
   errorId?: number;
+  /** N-ACTION: work started once the response has gone out (Storage Commitment's event report). */
+  followUp?: () => Promise<void>;
+};
+
+/** An N-EVENT-REPORT the SCP sends (Storage Commitment results, PS3.4 J.3.3). */
+export type EventReport = { sopClassUid: string; sopInstanceUid: string; eventTypeId: number; dataset: DicomJson };
+
+/** Where an N-EVENT-REPORT goes: the association the request came on, or one opened to the requester. */
+export type EventReportTarget = {
+  /** False once the association is released, aborted or closed. */
+  isOpen(): boolean;
+  /** Sends the report and resolves with the peer's answer (a failure status when the association is gone). */
+  sendEventReport(report: EventReport): Promise<DimseAnswer>;
 };
 
 /** Normalized services (PS3.4 annexes F and J): each operation it supports is a method. */
@@ -87,7 +100,8 @@ export type NormalizedService = ServiceBase & {
   readonly kind: 'normalized';
   create?(request: NormalizedRequest): Promise<NormalizedAnswer>;
   set?(request: NormalizedRequest): Promise<NormalizedAnswer>;
-  action?(request: NormalizedRequest): Promise<NormalizedAnswer>;
+  /** `requester`: the requesting association, for event reports sent on it (PS3.4 J.3.3). */
+  action?(request: NormalizedRequest, requester: EventReportTarget): Promise<NormalizedAnswer>;
 };
 
 export type RetrieveRequest = {
