@@ -116,8 +116,9 @@ export async function startAppliance(config: Config, opts: StartOptions = {}): P
       host: config.host,
       vars: { PACS_MLLP_PORT: String(config.mllpPort), PACS_HOST: config.host, PACS_AE_TITLE: config.aeTitle },
     });
-    // PACS_RESULTS_MLLP seeds the procedure-steps channel's ordering-system destinations (first start only).
-    await engine.start(shippedChannels({ orderingSystemMllp: config.resultsMllp, resultsMllp: config.resultsMllp }));
+    // PACS_RESULTS_MLLP seeds the procedure-steps channel's ordering-system destinations, PACS_FHIR_UPSTREAM the
+    // results channel's DiagnosticReport destination (first start only).
+    await engine.start(shippedChannels({ orderingSystemMllp: config.resultsMllp, resultsMllp: config.resultsMllp, fhirUpstream: config.fhirUpstream }));
     stack.push({ name: 'engine', stop: () => engine.stop() });
 
     // The DICOM archive: the hot storage tier in PACS_DATA_DIR/storage, and one DIMSE listener.

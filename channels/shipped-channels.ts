@@ -17,11 +17,13 @@ export type ShippedChannelOptions = {
   orderingSystemMllp?: readonly MllpAddress[];
   /** PACS_RESULTS_MLLP: the results channel's ORU^R01 destinations, when it is first created. */
   resultsMllp?: readonly MllpAddress[];
+  /** PACS_FHIR_UPSTREAM: the results channel's DiagnosticReport destination, when it is first created. */
+  fhirUpstream?: string | undefined;
 };
 
 export function shippedChannels(options: ShippedChannelOptions = {}): unknown[] {
   return FILES.map((f) => parse(readFileSync(new URL(`./${f}`, import.meta.url), 'utf8')) as unknown).map((def) =>
-    seedResultsChannel(seedProcedureStepsChannel(def, options.orderingSystemMllp ?? []), options.resultsMllp ?? []),
+    seedResultsChannel(seedProcedureStepsChannel(def, options.orderingSystemMllp ?? []), options.resultsMllp ?? [], options.fhirUpstream),
   );
 }
 

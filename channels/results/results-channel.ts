@@ -1,7 +1,8 @@
 // The results channel: its seeding (one MLLP destination per PACS_RESULTS_MLLP address, from
-// results-mllp.destination.yaml) and the functions results.channel.yaml names: the `results.report` handler, the
+// results-mllp.destination.yaml, and one for PACS_FHIR_UPSTREAM from results-fhir-upstream.destination.yaml)
+// and the functions results.channel.yaml names: the `results.report` handler, the
 // `results.meta` transformer (message type, patient and accession for the message browser and
-// per-patient ordering) and the `results.oruR01` destination transformer.
+// per-patient ordering) and the `results.oruR01` and `results.diagnosticReport` destination transformers.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
@@ -10,6 +11,8 @@ import { recordRelease } from './report-store.ts';
 import { reportToOruR01 } from './report-to-oru-r01.ts';
 import type { OruContext } from './report-to-oru-r01.ts';
 import { parseResultEvent } from './result-event.ts';
+import { reportToUpstreamBundle } from './report-to-upstream-diagnostic-report.ts';
+import type { UpstreamContext } from './report-to-upstream-diagnostic-report.ts';
 
 export const RESULTS_CHANNEL_ID = 'results';
 
@@ -17,19 +20,24 @@ export type MllpTarget = { readonly host: string; readonly port: number };
 
 /**
  * The shipped definition with one ORU^R01 destination per address (ids `ris`, `ris-2`, ...), from
- * the template beside the channel; other channels' definitions are returned as they are.
+ * the template beside the channel, and a `fhir-upstream` DiagnosticReport destination when a FHIR
+ * server is given; other channels' definitions are returned as they are.
  */
-export function seedResultsChannel(def: unknown, targets: readonly MllpTarget[]): unknown {
-  if (targets.length === 0 || typeof def !== 'object' || def === null) return def;
+export function seedResultsChannel(def: unknown, targets: readonly MllpTarget[], fhirUpstream?: string): unknown {
+  if ((targets.length === 0 && !fhirUpstream) || typeof def !== 'object' || def === null) return def;
   const channel = def as { id?: unknown; destinations?: unknown[] };
   if (channel.id !== RESULTS_CHANNEL_ID) return def;
   const template = parse(readFileSync(new URL('./results-mllp.destination.yaml', import.meta.url), 'utf8')) as { id: string; name: string; connector: Record<string, unknown> };
-  const added = targets.map((t, i) => ({
+  const added: unknown[] = targets.map((t, i) => ({
     ...template,
     id: i === 0 ? template.id : `${template.id}-${i + 1}`,
     name: `${template.name} ${t.host}:${t.port}`,
     connector: { ...template.connector, host: t.host, port: t.port },
   }));
+  if (fhirUpstream) {
+    const fhir = parse(readFileSync(new URL('./results-fhir-upstream.destination.yaml', import.meta.url), 'utf8')) as { name: string; connector: Record<string, unknown> };
+    added.push({ ...fhir, name: `${fhir.name} ${fhirUpstream}`, connector: { ...fhir.connector, baseUrl: fhirUpstream } });
+  }
   return { ...channel, destinations: [...(channel.destinations ?? []), ...added] };
 }
 
@@ -63,6 +71,14 @@ function oruTransformer(ctx: () => OruContext): TransformerFn {
   };
 }
 
+function diagnosticReportTransformer(ctx: UpstreamContext): TransformerFn {
+  return (msg) => {
+    const ev = parseResultEvent(msg.content);
+    if (!ev.ok) return { ok: false, error: invalid(ev.error.message) };
+    return { ok: true, value: { content: JSON.stringify(reportToUpstreamBundle(ev.value, ctx)) } };
+  };
+}
+
 const reportHandler: HandlerFn = async (delivery, ctx) => {
   const ev = parseResultEvent(delivery.content);
   if (!ev.ok) return { ok: false, error: invalid(ev.error.message) };
@@ -80,11 +96,12 @@ const reportHandler: HandlerFn = async (delivery, ctx) => {
 };
 
 /** `sendingApplication` is MSH-3 of the ORU^R01 (the appliance's AE title). */
-export function registerResultsFunctions(registry: EngineRegistry, opts: { sendingApplication?: string; now?: () => Date; newControlId?: () => string } = {}): void {
+export function registerResultsFunctions(registry: EngineRegistry, opts: { sendingApplication?: string; now?: () => Date; newControlId?: () => string; timeZone?: string } = {}): void {
   const now = opts.now ?? (() => new Date());
   const newControlId = opts.newControlId ?? controlIds();
   const sendingApplication = opts.sendingApplication ?? 'PACS';
   registry.addHandler('results.report', reportHandler);
   registry.addTransformer('results.meta', resultsMeta);
   registry.addTransformer('results.oruR01', oruTransformer(() => ({ now: now(), controlId: newControlId(), sendingApplication })));
+  registry.addTransformer('results.diagnosticReport', diagnosticReportTransformer({ aeTitle: sendingApplication, timeZone: opts.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone }));
 }
