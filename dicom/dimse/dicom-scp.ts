@@ -15,6 +15,7 @@ import { toDicomJson } from '../parse/dcmjs-to-dicom-json.ts';
 import { fromDicomJson } from '../parse/dicom-json-to-dcmjs.ts';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../parse/part10-header.ts';
 import { negotiate, sameAeTitle, serviceFor } from './association-policy.ts';
+import { findIdentifierDataset, useFastCommandSet } from './find-response-dataset.ts';
 import type { AssociationInfo, DimseAnswer, DimseService, EchoService, FindService, StoreReception, StoreService } from './dimse-service.ts';
 import { DimseStatus, errorComment } from './dimse-status.ts';
 
@@ -267,7 +268,9 @@ class DicomScp extends Scp {
       response.setAffectedSopClassUid(request.getAffectedSopClassUid());
       response.setStatus(answer.status);
       if (answer.comment) response.setErrorComment(answer.comment);
-      if (answer.identifier) response.setDataset(new Dataset(dcmjs.data.DicomMetaDictionary.naturalizeDataset(fromDicomJson(answer.identifier)), ts));
+      // Written by find-response-encoder.ts where it can (the same bytes as dcmjs, ~20x cheaper).
+      if (answer.identifier) response.setDataset(findIdentifierDataset(answer.identifier, ts));
+      useFastCommandSet(response);
       this.sendResponse(request, response);
     };
     this.guard('C-FIND', async () => {
